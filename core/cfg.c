@@ -1,0 +1,669 @@
+/*
+ * cfg.c: the per-peer settings ("knobs") that `set` changes and
+ * `config` shows, as one table: name, what it takes, help, and the
+ * functions that parse and print it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+/* Parse and print one knob of configuration C. */
+typedef int cfg_set_fn(struct peer_cfg *c, const char *v,
+    struct ike_diag *dg);
+typedef void cfg_get_fn(const struct peer_cfg *c, char *out, size_t len);
+
+struct knob_ops {
+	cfg_set_fn	*set;
+	cfg_get_fn	*get;
+};
+
+/* A word and the number it stands for. */
+struct word {
+	const char	*w;
+	unsigned int	 v;
+	unsigned int	 v2;
+};
+
+static const struct word ciphers[] = {
+	{ "aes128", IKE_ENC_AES, 128 }, { "aes192", IKE_ENC_AES, 192 },
+	{ "aes256", IKE_ENC_AES, 256 }, { "3des", IKE_ENC_3DES, 0 },
+	{ NULL, 0, 0 }
+};
+static const struct word esp_ciphers[] = {
+	{ "aes128", IKE_ESP_AES, 128 }, { "aes192", IKE_ESP_AES, 192 },
+	{ "aes256", IKE_ESP_AES, 256 }, { "3des", IKE_ESP_3DES, 0 },
+	{ NULL, 0, 0 }
+};
+static const struct word hashes[] = {
+	{ "md5", IKE_HASH_MD5, 0 }, { "sha1", IKE_HASH_SHA1, 0 },
+	{ "sha256", IKE_HASH_SHA256, 0 }, { NULL, 0, 0 }
+};
+static const struct word esp_auths[] = {
+	{ "md5", IKE_ESP_AUTH_MD5, 0 }, { "sha1", IKE_ESP_AUTH_SHA1, 0 },
+	{ "sha256", IKE_ESP_AUTH_SHA256, 0 }, { NULL, 0, 0 }
+};
+static const struct word early_words[] = {
+	{ "drop", EARLY_QM_DROP, 0 }, { "notify", EARLY_QM_NOTIFY, 0 },
+	{ "queue", EARLY_QM_QUEUE, 0 }, { NULL, 0, 0 }
+};
+static const struct word give_up_words[] = {
+	{ "stop", GIVE_UP_STOP, 0 }, { "restart", GIVE_UP_RESTART, 0 },
+	{ NULL, 0, 0 }
+};
+static const struct word bool_words[] = {
+	{ "on", 1, 0 }, { "off", 0, 0 }, { "yes", 1, 0 }, { "no", 0, 0 },
+	{ "true", 1, 0 }, { "false", 0, 0 }, { NULL, 0, 0 }
+};
+
+static const struct word *
+word_find(const struct word *t, const char *v)
+{
+	for (; t->w != NULL; t++)
+		if (strcmp(t->w, v) == 0)
+			return t;
+	return NULL;
+}
+
+static const char *
+word_name(const struct word *t, unsigned int v, unsigned int v2)
+{
+	for (; t->w != NULL; t++)
+		if (t->v == v && t->v2 == v2)
+			return t->w;
+	return "?";
+}
+
+/* "one of a, b, c" for error messages. */
+static int
+word_error(const struct word *t, const char *what, const char *v,
+    struct ike_diag *dg)
+{
+	char	list[96] = "";
+	size_t	n = 0;
+
+	for (; t->w != NULL; t++)
+		n += (size_t)snprintf(list + n, n < sizeof(list) ?
+		    sizeof(list) - n : 0, "%s%s", n ? ", " : "", t->w);
+	return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+	    "%s: '%s' is not one of %s", what, v, list);
+}
+
+/* A whole number in [lo, hi]. */
+static int
+parse_uint(const char *what, const char *v, unsigned long lo,
+    unsigned long hi, unsigned long *out, struct ike_diag *dg)
+{
+	char		*end;
+	unsigned long	 n;
+
+	errno = 0;
+	if (v[0] < '0' || v[0] > '9')
+		goto bad;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < lo || n > hi)
+		goto bad;
+	*out = n;
+	return IKE_OK;
+bad:
+	return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+	    "%s: '%s' is not a whole number from %lu to %lu", what, v, lo,
+	    hi);
+}
+
+int
+sess_parse_duration(const char *v, uint64_t *ms, struct ike_diag *dg)
+{
+	char	*end;
+	double	 x, mul = 1000.0;
+
+	errno = 0;
+	if (v[0] < '0' || v[0] > '9')
+		goto bad;
+	x = strtod(v, &end);
+	if (errno != 0 || end == v)
+		goto bad;
+	if (strcmp(end, "ms") == 0)
+		mul = 1.0;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		mul = 1000.0;
+	else if (strcmp(end, "m") == 0)
+		mul = 60000.0;
+	else
+		goto bad;
+	x *= mul;
+	/* Durations are whole milliseconds, at most one day. */
+	if (!(x >= 0.0 && x <= 86400000.0) || x != floor(x))
+		goto bad;
+	*ms = (uint64_t)x;
+	return IKE_OK;
+bad:
+	return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+	    "'%s' is not a duration (e.g. 500ms, 4s, 2m; a bare number is "
+	    "seconds; whole ms up to one day)", v);
+}
+
+static int
+set_psk(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	if (strlen(v) == 0 || strlen(v) > SESS_PSK_MAX)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "psk: 1 to %d characters", SESS_PSK_MAX);
+	snprintf(c->psk, sizeof(c->psk), "%s", v);
+	return IKE_OK;
+}
+
+static void
+get_psk(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", c->psk);
+}
+
+static int
+set_id(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	unsigned int	a, b, d, e;
+	char		tail;
+
+	if (strlen(v) == 0 || strlen(v) > SESS_ID_MAX)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "id: 1 to %d characters", SESS_ID_MAX);
+	if (sscanf(v, "%u.%u.%u.%u%c", &a, &b, &d, &e, &tail) == 4) {
+		if (a > 255 || b > 255 || d > 255 || e > 255)
+			return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+			    "id: '%s' is not an IPv4 address", v);
+		c->id_type = IKE_ID_IPV4_ADDR;
+	} else if (strchr(v, '@') != NULL)
+		c->id_type = IKE_ID_USER_FQDN;
+	else
+		c->id_type = IKE_ID_FQDN;
+	snprintf(c->id, sizeof(c->id), "%s", v);
+	return IKE_OK;
+}
+
+static void
+get_id(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s (%s)", c->id, c->id_type == IKE_ID_IPV4_ADDR ?
+	    "ID_IPV4_ADDR" : c->id_type == IKE_ID_USER_FQDN ?
+	    "ID_USER_FQDN" : "ID_FQDN");
+}
+
+static int
+set_cipher(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(ciphers, v);
+
+	if (w == NULL)
+		return word_error(ciphers, "cipher", v, dg);
+	c->p1.enc = (uint16_t)w->v;
+	c->p1.keylen = (uint16_t)w->v2;
+	return IKE_OK;
+}
+
+static void
+get_cipher(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", word_name(ciphers, c->p1.enc, c->p1.keylen));
+}
+
+static int
+set_hash(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(hashes, v);
+
+	if (w == NULL)
+		return word_error(hashes, "hash", v, dg);
+	c->p1.hash = (uint16_t)w->v;
+	return IKE_OK;
+}
+
+static void
+get_hash(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", word_name(hashes, c->p1.hash, 0));
+}
+
+/* A MODP group ikelab supports. */
+static int
+parse_group(const char *what, const char *v, uint16_t *g,
+    struct ike_diag *dg)
+{
+	unsigned long	n;
+
+	if (parse_uint(what, v, 1, 255, &n, dg) != IKE_OK ||
+	    crypto_group_len((unsigned int)n) == 0)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "%s: '%s' is not a supported MODP group (1, 2, 5, 14)",
+		    what, v);
+	*g = (uint16_t)n;
+	return IKE_OK;
+}
+
+static int
+set_group(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return parse_group("group", v, &c->p1.group, dg);
+}
+
+static void
+get_group(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%u", c->p1.group);
+}
+
+static int
+set_esp(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(esp_ciphers, v);
+
+	if (w == NULL)
+		return word_error(esp_ciphers, "esp", v, dg);
+	c->p2.esp_id = (uint8_t)w->v;
+	c->p2.keylen = (uint16_t)w->v2;
+	return IKE_OK;
+}
+
+static void
+get_esp(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", word_name(esp_ciphers, c->p2.esp_id,
+	    c->p2.keylen));
+}
+
+static int
+set_esp_auth(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(esp_auths, v);
+
+	if (w == NULL)
+		return word_error(esp_auths, "esp-auth", v, dg);
+	c->p2.auth = (uint16_t)w->v;
+	return IKE_OK;
+}
+
+static void
+get_esp_auth(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", word_name(esp_auths, c->p2.auth, 0));
+}
+
+static int
+set_pfs(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(bool_words, v);
+
+	if (w != NULL) {
+		c->p2.group = w->v ? c->p1.group : 0;
+		return IKE_OK;
+	}
+	return parse_group("pfs", v, &c->p2.group, dg);
+}
+
+static void
+get_pfs(const struct peer_cfg *c, char *o, size_t n)
+{
+	if (c->p2.group == 0)
+		snprintf(o, n, "off");
+	else
+		snprintf(o, n, "%u", c->p2.group);
+}
+
+/* Knobs that take on or off, by the field they set. */
+#define BOOL_KNOB(name, field)						\
+static int								\
+set_##name(struct peer_cfg *c, const char *v, struct ike_diag *dg)	\
+{									\
+	const struct word	*w = word_find(bool_words, v);		\
+									\
+	if (w == NULL)							\
+		return word_error(bool_words, #name, v, dg);		\
+	c->field = w->v != 0;						\
+	return IKE_OK;							\
+}									\
+static void								\
+get_##name(const struct peer_cfg *c, char *o, size_t n)		\
+{									\
+	snprintf(o, n, "%s", c->field ? "on" : "off");			\
+}
+
+BOOL_KNOB(client_ids, client_ids)
+BOOL_KNOB(auto_qm, auto_qm)
+
+static int
+set_subnet(char *dst, const char *what, const char *v, struct ike_diag *dg)
+{
+	unsigned int	a, b, d, e, len;
+	char		tail;
+
+	if (sscanf(v, "%u.%u.%u.%u/%u%c", &a, &b, &d, &e, &len,
+	    &tail) != 5 || a > 255 || b > 255 || d > 255 || e > 255 ||
+	    len > 32)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "%s: '%s' is not a subnet like 10.1.0.0/24", what, v);
+	snprintf(dst, 32, "%s", v);
+	return IKE_OK;
+}
+
+static int
+set_idci(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_subnet(c->idci, "idci", v, dg);
+}
+
+static void
+get_idci(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", c->idci);
+}
+
+static int
+set_idcr(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_subnet(c->idcr, "idcr", v, dg);
+}
+
+static void
+get_idcr(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", c->idcr);
+}
+
+/* A duration knob stored in a uint32_t of milliseconds, >= MIN. */
+static int
+set_ms(uint32_t *dst, const char *what, const char *v, uint64_t min,
+    struct ike_diag *dg)
+{
+	uint64_t	ms;
+
+	if (sess_parse_duration(v, &ms, dg) != IKE_OK)
+		return IKE_ESYNTAX;
+	if (ms < min)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "%s: at least %llu ms", what, (unsigned long long)min);
+	*dst = (uint32_t)ms;
+	return IKE_OK;
+}
+
+static int
+set_retransmit(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->rtx.t0_ms, "retransmit", v, 1, dg);
+}
+
+static void
+get_retransmit(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%ums", c->rtx.t0_ms);
+}
+
+static int
+set_cap(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->rtx.cap_ms, "cap", v, 0, dg);
+}
+
+static void
+get_cap(const struct peer_cfg *c, char *o, size_t n)
+{
+	if (c->rtx.cap_ms == 0)
+		snprintf(o, n, "none");
+	else
+		snprintf(o, n, "%ums", c->rtx.cap_ms);
+}
+
+static int
+set_limit(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->rtx.limit_ms, "limit", v, 0, dg);
+}
+
+static void
+get_limit(const struct peer_cfg *c, char *o, size_t n)
+{
+	if (c->rtx.limit_ms == 0)
+		snprintf(o, n, "none");
+	else
+		snprintf(o, n, "%ums", c->rtx.limit_ms);
+}
+
+static int
+set_latency(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->latency_ms, "latency", v, 1, dg);
+}
+
+static void
+get_latency(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%ums", c->latency_ms);
+}
+
+static int
+set_factor(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	char	*end;
+	double	 f;
+
+	errno = 0;
+	f = strtod(v, &end);
+	if (errno != 0 || end == v || *end != '\0' || !(f >= 1.0 &&
+	    f <= 10.0))
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "factor: '%s' is not a number from 1 to 10", v);
+	c->rtx.factor = f;
+	return IKE_OK;
+}
+
+static void
+get_factor(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%g", c->rtx.factor);
+}
+
+static int
+set_tries(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	unsigned long	n;
+
+	if (parse_uint("tries", v, 0, 100, &n, dg) != IKE_OK)
+		return IKE_ESYNTAX;
+	c->rtx.tries = (unsigned int)n;
+	return IKE_OK;
+}
+
+static void
+get_tries(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%u", c->rtx.tries);
+}
+
+static int
+set_repeat(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	unsigned long	n;
+
+	if (parse_uint("repeat", v, 0, 100, &n, dg) != IKE_OK)
+		return IKE_ESYNTAX;
+	c->rtx.repeat = (unsigned int)n;
+	return IKE_OK;
+}
+
+static void
+get_repeat(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%u", c->rtx.repeat);
+}
+
+static int
+set_nonce_len(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	unsigned long	n;
+
+	if (parse_uint("nonce-len", v, 8, 256, &n, dg) != IKE_OK)
+		return IKE_ESYNTAX;
+	c->nonce_len = n;
+	return IKE_OK;
+}
+
+static void
+get_nonce_len(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%zu", c->nonce_len);
+}
+
+static int
+set_early_qm(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(early_words, v);
+
+	if (w == NULL)
+		return word_error(early_words, "early-qm", v, dg);
+	c->early_qm = (enum early_qm)w->v;
+	return IKE_OK;
+}
+
+static void
+get_early_qm(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", word_name(early_words, c->early_qm, 0));
+}
+
+static int
+set_give_up(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct word	*w = word_find(give_up_words, v);
+
+	if (w == NULL)
+		return word_error(give_up_words, "give-up", v, dg);
+	c->rtx.give_up = (enum give_up_act)w->v;
+	return IKE_OK;
+}
+
+static void
+get_give_up(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", word_name(give_up_words, c->rtx.give_up, 0));
+}
+
+static int
+set_ag3(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	if (strcmp(v, "plain") == 0)
+		c->ag3_plain = true;
+	else if (strcmp(v, "encrypted") == 0)
+		c->ag3_plain = false;
+	else
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "ag3: '%s' is not one of encrypted, plain", v);
+	return IKE_OK;
+}
+
+static void
+get_ag3(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", c->ag3_plain ? "plain" : "encrypted");
+}
+
+/* The table: sess_knobs[k] is parsed and printed by knob_ops[k]. */
+const struct knob sess_knobs[] = {
+	{ "psk", "TEXT", "pre-shared key (phase 1 authentication)" },
+	{ "id", "ADDRESS|NAME|USER@NAME", "phase 1 identity (IDii/IDir)" },
+	{ "cipher", "aes128|aes192|aes256|3des", "phase 1 encryption" },
+	{ "hash", "md5|sha1|sha256", "phase 1 hash and prf (HMAC)" },
+	{ "group", "1|2|5|14", "phase 1 MODP Diffie-Hellman group" },
+	{ "esp", "aes128|aes192|aes256|3des", "phase 2 ESP encryption" },
+	{ "esp-auth", "md5|sha1|sha256", "phase 2 ESP integrity (HMAC)" },
+	{ "pfs", "off|on|1|2|5|14", "Quick Mode PFS group (on: phase 1's)" },
+	{ "client-ids", "on|off", "send IDci/IDcr in Quick Mode" },
+	{ "idci", "A.B.C.D/LEN", "initiator's client subnet (IDci)" },
+	{ "idcr", "A.B.C.D/LEN", "responder's client subnet (IDcr)" },
+	{ "retransmit", "DURATION", "first retransmission wait (T0)" },
+	{ "factor", "NUMBER", "backoff factor between waits" },
+	{ "repeat", "N", "extra times the first wait repeats" },
+	{ "tries", "N", "resends before giving up" },
+	{ "cap", "DURATION|0", "longest single wait (0: none)" },
+	{ "limit", "DURATION|0", "give up once waits add up to this" },
+	{ "give-up", "stop|restart", "what the initiator does on give-up" },
+	{ "early-qm", "drop|notify|queue",
+	    "responder: Quick Mode before phase 1 is complete" },
+	{ "auto-qm", "on|off", "initiator starts Quick Mode after AG3" },
+	{ "ag3", "encrypted|plain", "send AG3 encrypted or in the clear" },
+	{ "latency", "DURATION", "one-way latency of packets it sends" },
+	{ "nonce-len", "8..256", "nonce length in bytes" },
+};
+const size_t sess_nknobs = sizeof(sess_knobs) / sizeof(sess_knobs[0]);
+
+static const struct knob_ops knob_ops[] = {
+	{ set_psk, get_psk }, { set_id, get_id },
+	{ set_cipher, get_cipher }, { set_hash, get_hash },
+	{ set_group, get_group }, { set_esp, get_esp },
+	{ set_esp_auth, get_esp_auth }, { set_pfs, get_pfs },
+	{ set_client_ids, get_client_ids }, { set_idci, get_idci },
+	{ set_idcr, get_idcr }, { set_retransmit, get_retransmit },
+	{ set_factor, get_factor }, { set_repeat, get_repeat },
+	{ set_tries, get_tries }, { set_cap, get_cap },
+	{ set_limit, get_limit }, { set_give_up, get_give_up },
+	{ set_early_qm, get_early_qm }, { set_auto_qm, get_auto_qm },
+	{ set_ag3, get_ag3 }, { set_latency, get_latency },
+	{ set_nonce_len, get_nonce_len },
+};
+
+_Static_assert(sizeof(knob_ops) / sizeof(knob_ops[0]) ==
+    sizeof(sess_knobs) / sizeof(sess_knobs[0]), "one ops entry per knob");
+
+static int
+knob_find(const char *key, struct ike_diag *dg)
+{
+	size_t	k;
+
+	for (k = 0; k < sess_nknobs; k++)
+		if (strcmp(sess_knobs[k].name, key) == 0)
+			return (int)k;
+	return diag_set(dg, IKE_ENOENT, SIZE_MAX,
+	    "no setting '%s' (see 'config' for the list)", key);
+}
+
+int
+sess_set(struct sess *s, unsigned int mask, const char *key,
+    const char *val, struct ike_diag *dg)
+{
+	struct peer_cfg	c[2];
+	int		k, p, rc;
+
+	if ((k = knob_find(key, dg)) < 0)
+		return k;
+	if (mask == 0 || mask > 3)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "set: the peer must be i, r or both");
+	/* Parse into copies first, so a bad value changes nothing. */
+	for (p = 0; p < 2; p++) {
+		c[p] = s->peer[p].cfg;
+		if (!(mask & (1u << p)))
+			continue;
+		if ((rc = knob_ops[k].set(&c[p], val, dg)) != IKE_OK)
+			return rc;
+	}
+	s->peer[PEER_I].cfg = c[PEER_I];
+	s->peer[PEER_R].cfg = c[PEER_R];
+	crypto_wipe(c, sizeof(c));
+	return IKE_OK;
+}
+
+int
+sess_get(const struct sess *s, int p, const char *key, char *out,
+    size_t out_len, struct ike_diag *dg)
+{
+	int	k;
+
+	if ((k = knob_find(key, dg)) < 0)
+		return k;
+	if (p != PEER_I && p != PEER_R)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "the peer must be i or r");
+	knob_ops[k].get(&s->peer[p].cfg, out, out_len);
+	return IKE_OK;
+}
