@@ -15,7 +15,9 @@ CC	?= cc
 PKG_CONFIG ?= pkg-config
 BUILD	?= build
 
-WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# Reasons and labels are bounded strings that are cut on purpose.
+WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wno-format-truncation
 CFLAGS	?= -O2 -g
 CSTD	 = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CPPFLAGS += -Icore -Icli -DIKELAB_DATADIR='"$(DATADIR)"'

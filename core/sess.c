@@ -447,8 +447,7 @@ ev_consider(struct ev_ref *best, bool *found, const struct ev_ref *c)
 }
 
 static void
-timers_consider(struct sess *s, struct peer *p, struct ev_ref *best,
-    bool *found)
+timers_consider(struct peer *p, struct ev_ref *best, bool *found)
 {
 	struct ev_ref	c;
 	size_t		k;
@@ -491,8 +490,8 @@ next_event(struct sess *s, struct ev_ref *best)
 		c.seq = c.pk->seq;
 		ev_consider(best, &found, &c);
 	}
-	timers_consider(s, &s->peer[PEER_I], best, &found);
-	timers_consider(s, &s->peer[PEER_R], best, &found);
+	timers_consider(&s->peer[PEER_I], best, &found);
+	timers_consider(&s->peer[PEER_R], best, &found);
 	return found;
 }
 
