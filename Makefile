@@ -73,6 +73,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libikecore.a
 
 tests: $(TESTS)
 
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libikecore.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) -lm
+
+# Benchmarks print figures and ratios; they never fail on speed.
+bench: deps-build $(BUILD)/bench/bench_exchange
+	$(BUILD)/bench/bench_exchange 3
+
 run: deps-build ikelab
 	./ikelab
 
@@ -113,7 +120,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz ikelab
 
-.PHONY: all run deps-build deps-check check check-asan check-boundaries \
+.PHONY: bench all run deps-build deps-check check check-asan check-boundaries \
 	install uninstall clean tests
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
