@@ -100,6 +100,13 @@ check-asan: deps-check
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    sh tests/run.sh build-asan
 
+# The test binaries and the script transcripts under valgrind: any error
+# or definite/indirect leak fails the run.
+check-valgrind: deps-check
+	@$(MAKE) --no-print-directory ikelab tests
+	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect" sh tests/run.sh $(BUILD)
+
 check-boundaries:
 	@! grep -nE '#include <(curses|ncurses|readline/)|[^n]printf\(|puts\(|exit\(' \
 	    core/*.c core/*.h | grep -v 'snprintf' || \
@@ -120,7 +127,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz ikelab
 
-.PHONY: bench all run deps-build deps-check check check-asan check-boundaries \
+.PHONY: bench all run deps-build deps-check check check-asan check-valgrind check-boundaries \
 	install uninstall clean tests
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
