@@ -362,6 +362,11 @@ xforms_parse(struct ike_rd *rd, struct pld_prop *pr, uint8_t declared,
 		return fail(dg, IKE_EMALFORMED, rd_pos(rd), "SA",
 		    IKE_N_PAYLOAD_MALFORMED, "%zu bytes after the last "
 		    "transform of proposal #%u", rd_left(rd), pr->num);
+	if (next == IKE_PLD_T && pr->nxf > 0)
+		return fail(dg, IKE_EMALFORMED, pr->xf[pr->nxf - 1].off,
+		    "SA", IKE_N_BAD_PROPOSAL_SYNTAX, "last transform of "
+		    "proposal #%u announces another, but the proposal ends",
+		    pr->num);
 	if (pr->nxf != declared)
 		return fail(dg, IKE_EMALFORMED, decl_off, "SA",
 		    IKE_N_BAD_PROPOSAL_SYNTAX, "proposal #%u says %u "
@@ -378,7 +383,7 @@ pld_sa_parse(const struct pld_ref *r, struct pld_sa *sa,
 	struct pld_prop	*pr;
 	uint8_t		 next = IKE_PLD_P, reserved, ntrans;
 	uint16_t	 plen;
-	size_t		 start;
+	size_t		 start = 0;
 	int		 rc;
 
 	memset(sa, 0, sizeof(*sa));
@@ -463,7 +468,7 @@ pld_sa_parse(const struct pld_ref *r, struct pld_sa *sa,
 		    IKE_N_PAYLOAD_MALFORMED, "%zu bytes after the last "
 		    "proposal", rd_left(&rd));
 	if (next == IKE_PLD_P)
-		return fail(dg, IKE_EMALFORMED, rd_pos(&rd), "SA",
+		return fail(dg, IKE_EMALFORMED, start, "SA",
 		    IKE_N_BAD_PROPOSAL_SYNTAX, "last proposal announces "
 		    "another one, but the SA payload ends");
 	return IKE_OK;
@@ -504,7 +509,7 @@ static int
 attr_life(const struct pld_attr *a, bool is_type, uint16_t *type,
     uint32_t *life, struct ike_diag *dg)
 {
-	uint32_t	 v;
+	uint32_t	 v = 0;
 	int		 rc;
 
 	if (is_type) {
@@ -655,11 +660,11 @@ pld_id_parse(const struct pld_ref *r, struct pld_id *id,
 		break;
 	}
 	if (need != 0 && id->len != need)
-		return fail(dg, IKE_EMALFORMED, rd.base + 4, "ID",
+		return fail(dg, IKE_EMALFORMED, rd.base, "ID",
 		    IKE_N_INVALID_ID_INFORMATION, "ID type %u carries %zu "
 		    "bytes; it needs %zu", id->type, id->len, need);
 	if (id->len == 0)
-		return fail(dg, IKE_EMALFORMED, rd.base + 4, "ID",
+		return fail(dg, IKE_EMALFORMED, rd.base, "ID",
 		    IKE_N_INVALID_ID_INFORMATION, "ID type %u carries no "
 		    "identification data", id->type);
 	return IKE_OK;
