@@ -131,6 +131,7 @@ static const struct pld_limit pld_limits[] = {
 	{ IKE_PLD_FRAG,	   8, 0, "fragment ID, number and flags need 4 bytes" },
 };
 
+/* The limits of TYPE, or NULL for a type ikelab does not know. */
 static const struct pld_limit *
 pld_limit(uint8_t type)
 {
