@@ -22,7 +22,6 @@
 #define NONCE_MAX	256
 
 /* RFC 2408 3.14.1 notify 30; not (yet) in ike.h's enum. */
-#define N_UNEQUAL_PAYLOAD_LENGTHS	30
 
 /*
  * Fill DG with code, offset, payload name and notify type at once, the
@@ -87,7 +86,7 @@ pld_hdr_parse(const uint8_t *msg, size_t len, struct pld_hdr *h,
 	/* RFC 2408 5.1: the header's length must equal what arrived. */
 	if (h->len != len)
 		return fail(dg, IKE_EMALFORMED, 24, "HDR",
-		    N_UNEQUAL_PAYLOAD_LENGTHS,
+		    IKE_N_UNEQUAL_PAYLOAD_LENGTHS,
 		    "header says %u bytes but the datagram has %zu",
 		    h->len, len);
 	if (len > PLD_MAX_MSG)
