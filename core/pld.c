@@ -21,8 +21,6 @@
 #define NONCE_MIN	8	/* RFC 2409 5 */
 #define NONCE_MAX	256
 
-/* RFC 2408 3.14.1 notify 30; not (yet) in ike.h's enum. */
-
 /*
  * Fill DG with code, offset, payload name and notify type at once, the
  * way every parse error in this file is reported.
