@@ -858,7 +858,7 @@ cmd_rule(struct cli *cli, int argc, char **argv)
 {
 	struct ike_diag	 dg = IKE_DIAG_INIT;
 	struct rule	 r;
-	char		 err[200], *text;
+	char		 err[200], *text, *words[CLI_MAX_ARGS];
 	int		 k, i = 3, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -893,7 +893,11 @@ cmd_rule(struct cli *cli, int argc, char **argv)
 		return IKE_ESYNTAX;
 	if (i < argc)
 		return cli_err(cli, "rule: unexpected '%s'", argv[i]);
-	if ((text = cli_join(argc - 1, argv + 1)) != NULL) {
+	/* The rule's text shows the selector as matched ("QM1.2c"). */
+	memcpy(words, argv + 1, (size_t)(argc - 1) * sizeof(*words));
+	if (r.sel[0] != '\0')
+		words[1] = r.sel;
+	if ((text = cli_join(argc - 1, words)) != NULL) {
 		snprintf(r.text, sizeof(r.text), "%s", text);
 		free(text);
 	}
@@ -1336,7 +1340,7 @@ const struct cli_cmd cli_cmds[] = {
 	    "put raw bytes on the link as if peer i or r sent them",
 	    "@FILE holds the datagram, as raw bytes or as hex text.\n",
 	    { CA_PEER, CA_FILE }, cmd_inject },
-	{ "rule", NULL, 2, 6, CLI_CMD_LOG,
+	{ "rule", NULL, 2, 7, CLI_CMD_LOG,
 	    "rule drop|delay|dup|corrupt SEL [DURATION|OFFSET|bit K] "
 	    "[once|nth K|prob P]",
 	    "arm a fault rule for packets yet to be sent",
@@ -1455,8 +1459,10 @@ cli_cmd_suggest(const char *name)
 
 	for (k = 0; k < cli_ncmds; k++) {
 		d = cli_edit_distance(name, cli_cmds[k].name);
-		/* A 1- or 2-letter word is within 2 of every short name. */
-		if (d >= strlen(name) || d >= strlen(cli_cmds[k].name))
+		/* Two edits turn any short word into another ("foo" into
+		 * "log"): ask for a longer word before allowing two. */
+		if (d > 2 || (d == 2 && strlen(name) < 4) ||
+		    d >= strlen(cli_cmds[k].name))
 			continue;
 		if (d < bd) {
 			bd = d;

@@ -192,7 +192,7 @@ packet_note(const struct sess *s, const struct tr_event *sev,
 	}
 	if (fa->discard >= 0) {
 		ev = &s->trace.ev[fa->discard];
-		snprintf(t, sizeof(t), "%c discards it: %s", ev->peer,
+		snprintf(t, sizeof(t), "discarded: %s",
 		    ev->reason);
 		note_add(note, len, t);
 	}

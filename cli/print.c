@@ -141,8 +141,6 @@ cli_fmt_event(const struct tr_event *ev, char *out, size_t len)
 	char		 pkt[16] = "";
 	const char	*sep;
 	size_t		 o = 0;
-	bool		 timer = ev->kind == TR_TIMER_ARMED ||
-	    ev->kind == TR_TIMER_FIRED || ev->kind == TR_TIMER_CANCELLED;
 
 	if (ev->pkt > 0)
 		snprintf(pkt, sizeof(pkt), "#%d", ev->pkt);
@@ -159,7 +157,7 @@ cli_fmt_event(const struct tr_event *ev, char *out, size_t len)
 		app(out, len, &o, "%s%s (from %s)", sep, ev->to, ev->from);
 		sep = "  ";
 	}
-	if ((f & CF_TRY) && (!timer || ev->try_no > 0))
+	if ((f & CF_TRY) && ev->try_no > 0)
 		part(out, len, &o, &sep, "try %d", ev->try_no);
 	if (f & CF_DUE)
 		part(out, len, &o, &sep, "due %" PRIu64 " ms", ev->due_ms);
