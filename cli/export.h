@@ -38,8 +38,10 @@
  * Key files. Keys come from the initiator (s->peer[PEER_I]), the
  * responder's phase 1 is added when its initiator cookie differs.
  * PATH gets one line per phase 1 SA, as Wireshark keeps its
- * "ikev1_decryption_table" UAT file:
- *     "0123456789abcdef","<Ka in hex>"
+ * "ikev1_decryption_table" UAT file (both columns are byte fields,
+ * which a UAT file holds as bare hex; quoted, Wireshark would read the
+ * 16 characters as 16 bytes and refuse the cookie):
+ *     0123456789abcdef,<Ka in hex>
  * PATH.esp_sa gets two lines per completed Quick Mode, in the column
  * order of Wireshark's "esp_sa" UAT file (protocol, source, destination,
  * SPI, encryption, key, authentication, key):
