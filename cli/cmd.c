@@ -17,11 +17,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "export.h"
 #include "line.h"
 
 #define CLI_STEP_MAX	1000000UL
 
-static const char *const cli_save_kinds[] = { "trace", "script", "ladder" };
+/* What `save` writes; the first three here, the others in export.c. */
+static const char *const cli_save_kinds[] = {
+	"trace", "script", "ladder", "pcap", "keys", "secrets", "psk-crack",
+};
 #define CLI_NSAVE	(sizeof(cli_save_kinds) / sizeof(cli_save_kinds[0]))
 
 static const char *const cli_rule_acts[] = {
@@ -433,19 +437,24 @@ static int
 cmd_step(struct cli *cli, int argc, char **argv)
 {
 	unsigned long	n = 1, k;
+	uint64_t	due;
 
 	if (argc > 1 && cli_parse_ulong(argv[1], 1, CLI_STEP_MAX, &n) != 0)
 		return cli_err(cli, "%s: '%s' is not a count (1 to %lu)",
 		    argv[0], argv[1], CLI_STEP_MAX);
+	(void)line_interrupted();
 	for (k = 0; k < n; k++)
-		if (sess_step(cli->s) == 0)
+		if (line_interrupted() || sess_step(cli->s) == 0)
 			break;
-	if (k == 0)
-		fprintf(cli->out, "nothing pending (try 'start', 'wire', "
-		    "'timers')\n");
+	if (k == 0 && !cli->s->started)
+		fprintf(cli->out, "nothing pending: type 'start' to make the "
+		    "initiator send AG1\n");
+	else if (k == 0)
+		fprintf(cli->out, "nothing pending: no packet in flight, no "
+		    "timer armed\n");
 	else if (k < n)
-		fprintf(cli->out, "stopped after %lu steps: nothing pending\n",
-		    k);
+		fprintf(cli->out, "stopped after %lu steps: %s\n", k,
+		    sess_next(cli->s, &due) ? "interrupted" : "nothing pending");
 	return 0;
 }
 
@@ -453,14 +462,12 @@ static int
 cmd_tick(struct cli *cli, int argc, char **argv)
 {
 	uint64_t	ms;
-	char		t[32];
 
 	(void)argc;
 	if (parse_dur(cli, argv[0], argv[1], &ms) != 0)
 		return IKE_ESYNTAX;
 	sess_tick(cli->s, ms);
-	cli_fmt_dur(cli->s->now_ms, t, sizeof(t));
-	fprintf(cli->out, "clock %s\n", t);
+	fprintf(cli->out, "clock %" PRIu64 " ms\n", cli->s->now_ms);
 	return 0;
 }
 
@@ -471,6 +478,7 @@ struct until {
 	int		 kind;		/* event condition: tr_kind, or -1 */
 	char		 label[TR_LABEL_LEN];
 	size_t		 from;		/* first trace event not looked at */
+	bool		 interrupted;	/* Ctrl-C stopped the run */
 };
 
 /* Does label selector SEL match LABEL (the rules' matching)? */
@@ -508,6 +516,12 @@ until_holds(const struct sess *s, void *arg)
 	struct until		*u = arg;
 	const struct tr_event	*ev;
 
+	if (line_interrupted()) {
+		u->interrupted = true;
+		return true;
+	}
+	if (u->kind < 0 && u->state[0] == '\0')
+		return false;		/* plain run: only Ctrl-C stops it */
 	if (u->kind < 0)
 		return peer_in_state(&s->peer[u->peer], u->state);
 	for (; u->from < s->trace.n; u->from++) {
@@ -587,6 +601,8 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	if (cond && strcmp(argv[1], "until") != 0)
 		return cli_err(cli, "run: expected 'until', not '%s' (usage: "
 		    "run [until COND])", argv[1]);
+	memset(&u, 0, sizeof(u));
+	u.kind = -1;
 	if (cond && parse_until(cli, argc, argv, &u) != 0)
 		return IKE_ESYNTAX;
 	if (cond && u.kind < 0 && until_holds(cli->s, &u)) {
@@ -594,9 +610,11 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		return 0;
 	}
 	u.from = cli->s->trace.n;
-	end = sess_run(cli->s, cli->horizon_ms, cond ? until_holds : NULL,
-	    &u);
+	(void)line_interrupted();
+	end = sess_run(cli->s, cli->horizon_ms, until_holds, &u);
 	cli_fmt_dur(cli->horizon_ms, h, sizeof(h));
+	if (u.interrupted)
+		return cli_err(cli, "run: interrupted");
 	switch (end) {
 	case RUN_UNTIL:
 		fprintf(cli->out, "stopped: condition met\n");
@@ -1082,14 +1100,51 @@ write_ladder(FILE *f, struct cli *cli)
 	cli_ladder(f, cli->s);
 }
 
+#define SAVE_USAGE	"save trace|script|ladder|pcap|keys|secrets|psk-crack " \
+	"FILE [--force] [--classic]"
+
+/* save pcap|keys|secrets|psk-crack: the exports for other tools. */
+static int
+save_export(struct cli *cli, size_t kind, const char *file, bool force,
+    bool classic)
+{
+	char	err[CLI_ERR_LEN - 16];
+	int	rc;
+
+	err[0] = '\0';
+	switch (kind) {
+	case 3:
+		rc = export_pcap(cli->s, file, classic, force, err,
+		    sizeof(err));
+		break;
+	case 4:
+		rc = export_keys(cli->s, file, force, err, sizeof(err));
+		break;
+	case 5:
+		rc = export_secrets(cli->s, file, force, err, sizeof(err));
+		break;
+	default:
+		rc = export_psk_crack(cli->s, file, force, err, sizeof(err));
+		break;
+	}
+	if (rc < 0)
+		return cli_err(cli, "save: %s", err[0] != '\0' ? err :
+		    ike_err_name(rc)), rc;
+	if (kind == 4)
+		fprintf(cli->out, "wrote %s and %s.esp_sa\n", file, file);
+	else
+		fprintf(cli->out, "wrote %s\n", file);
+	return 0;
+}
+
 static int
 cmd_save(struct cli *cli, int argc, char **argv)
 {
-	static void (*const writers[CLI_NSAVE])(FILE *, struct cli *) = {
+	static void (*const writers[3])(FILE *, struct cli *) = {
 		write_trace, write_script, write_ladder,
 	};
 	const char	*file = NULL;
-	bool		 force = false;
+	bool		 force = false, classic = false;
 	size_t		 k;
 	int		 i;
 
@@ -1098,19 +1153,24 @@ cmd_save(struct cli *cli, int argc, char **argv)
 			break;
 	if (k == CLI_NSAVE)
 		return cli_err(cli, "save: '%s' is not something to save "
-		    "(expected trace, script or ladder)", argv[1]);
+		    "(expected trace, script, ladder, pcap, keys, secrets or "
+		    "psk-crack)", argv[1]);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--force") == 0)
 			force = true;
-		else if (file == NULL)
+		else if (strcmp(argv[i], "--classic") == 0 && k == 3)
+			classic = true;
+		else if (file == NULL && argv[i][0] != '-')
 			file = argv[i];
 		else
-			return cli_err(cli, "save: unexpected '%s' (usage: save "
-			    "trace|script|ladder FILE [--force])", argv[i]);
+			return cli_err(cli, "save: unexpected '%s' (usage: %s)",
+			    argv[i], SAVE_USAGE);
 	}
 	if (file == NULL)
-		return cli_err(cli, "save: missing FILE (usage: save "
-		    "trace|script|ladder FILE [--force])");
+		return cli_err(cli, "save: missing FILE (usage: %s)",
+		    SAVE_USAGE);
+	if (k >= 3)
+		return save_export(cli, k, file, force, classic);
 	return cli_save(cli, file, force, writers[k]);
 }
 
@@ -1179,7 +1239,6 @@ static int
 cmd_undo(struct cli *cli, int argc, char **argv)
 {
 	unsigned long	n = 1;
-	char		t[32];
 
 	if (argc > 1 && cli_parse_ulong(argv[1], 1, ULONG_MAX, &n) != 0)
 		return cli_err(cli, "undo: '%s' is not a count", argv[1]);
@@ -1190,9 +1249,8 @@ cmd_undo(struct cli *cli, int argc, char **argv)
 		    cli->nlog, cli->nlog == 1 ? "" : "s");
 	if (cli_replay(cli, cli->nlog - n) != 0)
 		return IKE_ESTATE;
-	cli_fmt_dur(cli->s->now_ms, t, sizeof(t));
-	fprintf(cli->out, "undid %lu command%s; clock %s", n,
-	    n == 1 ? "" : "s", t);
+	fprintf(cli->out, "undid %lu command%s; clock %" PRIu64 " ms", n,
+	    n == 1 ? "" : "s", cli->s->now_ms);
 	if (cli->nlog > 0) {
 		fprintf(cli->out, ", last: ");
 		cli_put_escaped(cli->out, cli->log[cli->nlog - 1],
@@ -1380,11 +1438,18 @@ const struct cli_cmd cli_cmds[] = {
 	{ "config", NULL, 0, 1, 0, "config [i|r]",
 	    "every setting and its current value", NULL,
 	    { CA_PEER }, cmd_config },
-	{ "save", NULL, 2, 3, 0, "save trace|script|ladder FILE [--force]",
-	    "write the trace (JSON Lines), the commands, or the ladder",
-	    "An existing FILE is kept unless --force is given. 'save script'\n"
-	    "writes the commands since the seed; 'ikelab -f FILE' replays\n"
-	    "them exactly.\n",
+	{ "save", NULL, 2, 4, 0, SAVE_USAGE,
+	    "write the trace, commands, ladder, capture or keys to FILE",
+	    "  trace      the trace as JSON Lines, one event a line\n"
+	    "  script     the commands since the seed; 'ikelab -f FILE'\n"
+	    "             replays them exactly\n"
+	    "  ladder     the sequence diagram ('ladder')\n"
+	    "  pcap       the packets as a capture for Wireshark (pcapng with\n"
+	    "             comments; --classic for plain pcap)\n"
+	    "  keys       Wireshark's IKEv1 key table (and FILE.esp_sa)\n"
+	    "  secrets    every key, nonce and IV as label<TAB>hex\n"
+	    "  psk-crack  the Aggressive Mode hash for ike-scan's psk-crack\n"
+	    "An existing FILE is kept unless --force is given.\n",
 	    { CA_SAVE, CA_FILE, CA_NONE }, cmd_save },
 	{ "source", NULL, 1, 1, CLI_NOSESS, "source FILE",
 	    "run the commands in FILE", NULL, { CA_FILE }, cmd_source },

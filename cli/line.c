@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,42 @@ static struct {
 	char		**matches;	/* completions being handed out */
 	size_t		 next;
 } line_st;
+
+/* Set by SIGINT (Ctrl-C); read and cleared by line_interrupted. */
+static volatile sig_atomic_t line_sigint;
+
+static void
+line_on_sigint(int sig)
+{
+	(void)sig;
+	line_sigint = 1;
+}
+
+/*
+ * Called by readline when a signal interrupted its read: Ctrl-C at the
+ * prompt throws the half-typed line away and shows a fresh prompt.
+ */
+static int
+line_signal_hook(void)
+{
+	if (!line_sigint)
+		return 0;
+	line_sigint = 0;
+	rl_replace_line("", 0);
+	rl_crlf();
+	rl_on_new_line();
+	rl_redisplay();
+	return 0;
+}
+
+bool
+line_interrupted(void)
+{
+	bool	was = line_sigint != 0;
+
+	line_sigint = 0;
+	return was;
+}
 
 /* Make DIR and its parents (mode 0700 for new ones). */
 static int
@@ -128,12 +165,19 @@ line_complete(const char *text, int start, int end)
 void
 line_init(struct cli *cli, bool use_rl)
 {
-	int	fd;
+	struct sigaction	sa;
+	int			fd;
 
 	line_st.cli = cli;
 	line_st.use_rl = use_rl;
 	if (!use_rl)
 		return;
+	/* Ctrl-C clears the line or stops a long run; it does not quit. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = line_on_sigint;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	rl_signal_event_hook = line_signal_hook;
 	rl_readline_name = "ikelab";
 	rl_attempted_completion_function = line_complete;
 	/* '>' is part of a direction ("i>r"), not a word break. */
@@ -224,6 +268,9 @@ line_remember(struct cli *cli, const char *line)
 	const char	*p = line;
 	HIST_ENTRY	*last;
 
+	char		*l;
+	size_t		 n;
+
 	(void)cli;
 	if (!line_st.use_rl)
 		return;
@@ -231,14 +278,21 @@ line_remember(struct cli *cli, const char *line)
 		p++;
 	if (*p == '\0' || line_is_secret(line))
 		return;
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	if ((l = strndup(line, n)) == NULL)
+		return;
+	line = l;
 	/* Repeating the same command (step, step...) is kept once. */
 	last = history_length > 0 ? history_get(history_base +
 	    history_length - 1) : NULL;
-	if (last != NULL && strcmp(last->line, line) == 0)
-		return;
-	add_history(line);
-	if (line_st.hist_path != NULL)
-		(void)append_history(1, line_st.hist_path);
+	if (last == NULL || strcmp(last->line, line) != 0) {
+		add_history(line);
+		if (line_st.hist_path != NULL)
+			(void)append_history(1, line_st.hist_path);
+	}
+	free(l);
 }
 
 void

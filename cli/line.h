@@ -26,6 +26,8 @@ void	line_remember(struct cli *cli, const char *line);
 void	line_free(struct cli *cli, char *line);
 /* Save and close the history. */
 void	line_done(struct cli *cli);
+/* Was Ctrl-C pressed since the last call? (Clears the flag.) */
+bool	line_interrupted(void);
 /* Should LINE stay out of the history file (it sets a secret)? */
 bool	line_is_secret(const char *line);
 

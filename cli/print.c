@@ -125,9 +125,9 @@ part(char *out, size_t len, size_t *o, const char **sep, const char *fmt,
 
 /*
  * One `log` line:
- *   "%6 ms  P  KIND     #N  LABEL  details  reason"
+ *   "%6 ms  P  KIND     #N   LABEL  details  reason"
  * time right-aligned in 6, peer letter, kind left-aligned in 8, the
- * packet number in 3 (blank when none); then the label and the fields
+ * packet number in 4 (blank when none); then the label and the fields
  * that apply, separated by two blanks. A state event reads
  * "TO (from FROM): reason".
  */
@@ -144,7 +144,7 @@ cli_fmt_event(const struct tr_event *ev, char *out, size_t len)
 
 	if (ev->pkt > 0)
 		snprintf(pkt, sizeof(pkt), "#%d", ev->pkt);
-	app(out, len, &o, "%6" PRIu64 " ms  %c  %-8s %-3s", ev->t_ms,
+	app(out, len, &o, "%6" PRIu64 " ms  %c  %-8s %-4s", ev->t_ms,
 	    ev->peer != '\0' ? ev->peer : '-', kind, pkt);
 	/* The first part follows the packet column after one blank, the
 	 * others are two blanks apart. */
@@ -438,10 +438,7 @@ print_peer_state(struct cli *cli, const struct peer *p)
 void
 cli_print_state(struct cli *cli, int peer)
 {
-	char	t[24];
-
-	cli_fmt_dur(cli->s->now_ms, t, sizeof(t));
-	fprintf(cli->out, "clock %s\n", t);
+	fprintf(cli->out, "clock %" PRIu64 " ms\n", cli->s->now_ms);
 	if (peer != PEER_R)
 		print_peer_state(cli, &cli->s->peer[PEER_I]);
 	if (peer != PEER_I)

@@ -383,7 +383,7 @@ log_line_has_fixed_columns(void **state)
 	ev.due_ms = 5;
 	strcpy(ev.label, "AG1");
 	cli_fmt_event(&ev, line, sizeof(line));
-	assert_string_equal(line, "     0 ms  i  send     #1  AG1  due 5 ms");
+	assert_string_equal(line, "     0 ms  i  send     #1   AG1  due 5 ms");
 
 	ev.kind = TR_DISCARD;
 	ev.t_ms = 15;
@@ -393,7 +393,7 @@ log_line_has_fixed_columns(void **state)
 	strcpy(ev.reason, "phase 1 incomplete");
 	cli_fmt_event(&ev, line, sizeof(line));
 	assert_string_equal(line,
-	    "    15 ms  r  discard  #4  QM1  phase 1 incomplete");
+	    "    15 ms  r  discard  #4   QM1  phase 1 incomplete");
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = TR_STATE;
@@ -404,7 +404,7 @@ log_line_has_fixed_columns(void **state)
 	strcpy(ev.reason, "AG1 accepted");
 	cli_fmt_event(&ev, line, sizeof(line));
 	assert_string_equal(line,
-	    "     5 ms  r  state        AM_R_SENT2 (from NONE): AG1 accepted");
+	    "     5 ms  r  state         AM_R_SENT2 (from NONE): AG1 accepted");
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = TR_CORRUPT;
@@ -418,7 +418,24 @@ log_line_has_fixed_columns(void **state)
 	strcpy(ev.label, "AG3");
 	cli_fmt_event(&ev, line, sizeof(line));
 	assert_string_equal(line,
-	    "    10 ms  i  corrupt  #3  AG3  byte 40 bit 3: 0x12 -> 0x02");
+	    "    10 ms  i  corrupt  #3   AG3  byte 40 bit 3: 0x12 -> 0x02");
+
+	/* Two-digit packets keep the label column; try 0 is not shown. */
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = TR_RESEND;
+	ev.t_ms = 4010;
+	ev.peer = 'i';
+	ev.pkt = 17;
+	ev.due_ms = 4015;
+	strcpy(ev.label, "AG3b");
+	strcpy(ev.reason, "duplicate of AG2");
+	cli_fmt_event(&ev, line, sizeof(line));
+	assert_string_equal(line,
+	    "  4010 ms  i  resend   #17  AG3b  due 4015 ms  duplicate of AG2");
+	ev.try_no = 2;
+	cli_fmt_event(&ev, line, sizeof(line));
+	assert_string_equal(line, "  4010 ms  i  resend   #17  AG3b  try 2  "
+	    "due 4015 ms  duplicate of AG2");
 }
 
 static void
