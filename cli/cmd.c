@@ -433,6 +433,25 @@ cmd_start(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Record "step K" for undo and `save script` instead of the command
+ * typed: what really ran, when a step or run stopped early.
+ */
+static void
+log_steps(struct cli *cli, unsigned long k)
+{
+	char	t[40];
+
+	free(cli->log_override);
+	cli->log_override = NULL;
+	if (k == 0) {
+		cli->log_override = strdup("");
+		return;
+	}
+	snprintf(t, sizeof(t), "step %lu", k);
+	cli->log_override = strdup(t);
+}
+
 static int
 cmd_step(struct cli *cli, int argc, char **argv)
 {
@@ -455,6 +474,8 @@ cmd_step(struct cli *cli, int argc, char **argv)
 	else if (k < n)
 		fprintf(cli->out, "stopped after %lu steps: %s\n", k,
 		    sess_next(cli->s, &due) ? "interrupted" : "nothing pending");
+	if (k < n)
+		log_steps(cli, k);
 	return 0;
 }
 
@@ -479,6 +500,7 @@ struct until {
 	char		 label[TR_LABEL_LEN];
 	size_t		 from;		/* first trace event not looked at */
 	bool		 interrupted;	/* Ctrl-C stopped the run */
+	unsigned long	 steps;		/* events processed */
 };
 
 /* Does label selector SEL match LABEL (the rules' matching)? */
@@ -516,6 +538,7 @@ until_holds(const struct sess *s, void *arg)
 	struct until		*u = arg;
 	const struct tr_event	*ev;
 
+	u->steps++;
 	if (line_interrupted()) {
 		u->interrupted = true;
 		return true;
@@ -613,8 +636,12 @@ cmd_run(struct cli *cli, int argc, char **argv)
 	(void)line_interrupted();
 	end = sess_run(cli->s, cli->horizon_ms, until_holds, &u);
 	cli_fmt_dur(cli->horizon_ms, h, sizeof(h));
-	if (u.interrupted)
-		return cli_err(cli, "run: interrupted");
+	if (u.interrupted) {
+		/* Undo and `save script` replay the events that did run. */
+		log_steps(cli, u.steps);
+		return cli_err(cli, "run: interrupted after %lu events",
+		    u.steps);
+	}
 	switch (end) {
 	case RUN_UNTIL:
 		fprintf(cli->out, "stopped: condition met\n");
@@ -626,9 +653,13 @@ cmd_run(struct cli *cli, int argc, char **argv)
 		fprintf(cli->out, "stopped: horizon %s reached\n", h);
 		break;
 	}
-	/* In a script, an unmet condition stops it like a failed check. */
-	if (cond)
+	/* In a script, an unmet condition stops it like a failed check.
+	 * It ran exactly as a plain run would: keep that for undo. */
+	if (cond) {
+		free(cli->log_override);
+		cli->log_override = strdup("run");
 		return cli_err(cli, "run: the condition never held");
+	}
 	return 0;
 }
 
@@ -1579,9 +1610,19 @@ cli_exec_argv(struct cli *cli, int argc, char **argv)
 			fwrite(obuf, 1, olen, cli->tty);
 	}
 	free(obuf);
-	if (rc >= 0 && (c->flags & CLI_CMD_LOG)) {
-		cli_log_add(cli, cli->log_override != NULL ?
-		    cli->log_override : cli_join(argc, argv));
+	/*
+	 * Keep what changed the session for undo: a successful command,
+	 * or what a handler says ran although it failed (a run whose
+	 * condition never held). An empty override means "nothing ran".
+	 */
+	if ((c->flags & CLI_CMD_LOG) &&
+	    (rc >= 0 || cli->log_override != NULL)) {
+		if (cli->log_override == NULL)
+			cli_log_add(cli, cli_join(argc, argv));
+		else if (cli->log_override[0] != '\0')
+			cli_log_add(cli, cli->log_override);
+		else
+			free(cli->log_override);
 		cli->log_override = NULL;
 	}
 	return rc < 0 ? rc : 0;

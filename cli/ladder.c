@@ -27,6 +27,7 @@ struct ld_fate {
 	long	delay;
 	long	swap;
 	long	corrupt;
+	long	notify;
 };
 
 /* A row being drawn: LD_WIDTH characters plus NUL. */
@@ -148,6 +149,16 @@ packet_note(const struct sess *s, const struct tr_event *sev,
 	char			 t[TR_TEXT_LEN + 48];
 
 	note[0] = '\0';
+	if (fa->notify >= 0) {
+		const char	*nn;
+
+		ev = &s->trace.ev[fa->notify];
+		if ((nn = ike_notify_name(ev->notify)) != NULL)
+			snprintf(t, sizeof(t), "notify %s", nn);
+		else
+			snprintf(t, sizeof(t), "notify %u", ev->notify);
+		note_add(note, len, t);
+	}
 	if (sev->kind == TR_RESEND) {
 		if (sev->try_no > 0)
 			snprintf(t, sizeof(t), "resend, try %d", sev->try_no);
@@ -210,7 +221,7 @@ collect(const struct sess *s)
 		return NULL;
 	for (k = 0; k <= s->npkt; k++)
 		fa[k].deliver = fa[k].drop = fa[k].discard = fa[k].delay =
-		    fa[k].swap = fa[k].corrupt = -1;
+		    fa[k].swap = fa[k].corrupt = fa[k].notify = -1;
 	for (k = 0; k < s->trace.n; k++) {
 		ev = &s->trace.ev[k];
 		if (ev->pkt <= 0 || (size_t)ev->pkt > s->npkt)
@@ -235,6 +246,10 @@ collect(const struct sess *s)
 			break;
 		case TR_CORRUPT:
 			fa[ev->pkt].corrupt = (long)k;
+			break;
+		case TR_NOTIFY:
+			if (fa[ev->pkt].notify < 0)
+				fa[ev->pkt].notify = (long)k;
 			break;
 		default:
 			break;

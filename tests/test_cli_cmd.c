@@ -368,6 +368,31 @@ undo_replays_all_but_the_last_commands(void **state)
 }
 
 static void
+failed_run_until_is_kept_as_a_plain_run_for_undo(void **state)
+{
+	struct fx	*fx = *state;
+	uint64_t	 now;
+	size_t		 n;
+
+	assert_int_equal(cli_exec_line(&fx->cli, "start"), 0);
+	assert_int_equal(cli_exec_line(&fx->cli, "run until give_up"),
+	    IKE_ESYNTAX);
+	assert_int_equal(fx->cli.nlog, 2);
+	assert_string_equal(fx->cli.log[1], "run");
+	now = fx->cli.s->now_ms;
+	n = fx->cli.s->trace.n;
+	assert_true(now > 0);
+	/* A step with nothing pending changes nothing and is not kept. */
+	assert_int_equal(cli_exec_line(&fx->cli, "step"), 0);
+	assert_int_equal(fx->cli.nlog, 2);
+	assert_int_equal(cli_exec_line(&fx->cli, "rule drop AG1"), 0);
+	assert_int_equal(cli_exec_line(&fx->cli, "undo"), 0);
+	assert_int_equal(fx->cli.s->now_ms, now);
+	assert_int_equal(fx->cli.s->trace.n, n);
+	assert_int_equal(fx->cli.s->nrules, 0);
+}
+
+static void
 log_line_has_fixed_columns(void **state)
 {
 	struct tr_event	ev;
@@ -512,6 +537,9 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    completion_offers_commands_then_arguments, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    failed_run_until_is_kept_as_a_plain_run_for_undo, fx_setup,
 		    fx_teardown),
 	};
 
