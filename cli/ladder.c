@@ -195,8 +195,10 @@ packet_note(const struct sess *s, const struct tr_event *sev,
 		snprintf(t, sizeof(t), "in flight, due %" PRIu64 " ms",
 		    pk->due_ms);
 		note_add(note, len, t);
-	} else if (fa->delay >= 0 || fa->swap >= 0 ||
+	} else if ((fa->delay >= 0 && s->trace.ev[fa->delay].due_ms !=
+	    s->trace.ev[fa->deliver].t_ms) || fa->swap >= 0 ||
 	    s->trace.ev[fa->deliver].reason[0] != '\0') {
+		/* When it came other than planned (a delay says when). */
 		snprintf(t, sizeof(t), "arrives %" PRIu64 " ms",
 		    s->trace.ev[fa->deliver].t_ms);
 		note_add(note, len, t);
