@@ -1665,9 +1665,10 @@ cli_run_file(struct cli *cli, FILE *f, const char *name)
 			rc = cli_exec_line(cli, l);
 		line_free(cli, l);
 		if (rc < 0) {
+			/* A very long message loses its end, never the place. */
 			snprintf(msg, sizeof(msg), "%s", cli->err);
-			snprintf(cli->err, sizeof(cli->err), "%s:%u: %s", name,
-			    no, msg);
+			snprintf(cli->err, sizeof(cli->err), "%.200s:%u: %.300s",
+			    name, no, msg);
 			return rc;
 		}
 	}
