@@ -794,7 +794,7 @@ r_recv_ag3(struct sess *s, struct peer *p, int n, const struct buf *m,
 		/* Process the held Quick Mode message now. */
 		pk = sess_pkt(s, (int)be32(q.p));
 		if (pk != NULL)
-			eng_eventf(s, TR_DELIVER, 'r', pk->num, pk->label,
+			eng_eventf(s, TR_DELIVER, 'i', pk->num, pk->label,
 			    "queued message processed now that phase 1 is "
 			    "complete");
 		if (pk != NULL)
@@ -1452,7 +1452,7 @@ recv_quick(struct sess *s, struct peer *p, int n, const struct buf *m,
 
 /* React to a notify that peer P received (authenticated or not). */
 static void
-notify_received(struct sess *s, struct peer *p, int n,
+notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
     const struct pld_notify *nt, bool authentic)
 {
 	struct tr_event	*ev;
@@ -1468,8 +1468,10 @@ notify_received(struct sess *s, struct peer *p, int n,
 		ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
 		    "received %s (unencrypted): the responder refused every "
 		    "proposal", name);
-		if (ev != NULL)
+		if (ev != NULL) {
 			ev->notify = nt->type;
+			ev->msgid = msgid;
+		}
 		eng_timer_cancel(s, p, &p->p1.tm, "phase 1 failed");
 		eng_p1_state(s, p, P1_FAILED, "responder sent %s", name);
 		return;
@@ -1483,8 +1485,10 @@ notify_received(struct sess *s, struct peer *p, int n,
 			ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
 			    "received %s (encrypted) for Quick Mode %08x",
 			    name, q->msgid);
-			if (ev != NULL)
+			if (ev != NULL) {
 				ev->notify = nt->type;
+				ev->msgid = msgid;
+			}
 			eng_timer_cancel(s, p, &q->tm, "Quick Mode failed");
 			eng_qm_state(s, p, q, QM_FAILED, "responder sent %s",
 			    name);
@@ -1495,8 +1499,10 @@ notify_received(struct sess *s, struct peer *p, int n,
 	    "received %s (%s); %s", name, authentic ? "encrypted" :
 	    "unencrypted", authentic ? "recorded" :
 	    "it cannot be authenticated, so the state stays as it is");
-	if (ev != NULL)
+	if (ev != NULL) {
 		ev->notify = nt->type;
+		ev->msgid = msgid;
+	}
 }
 
 /* Informational message N at peer P (RFC 2409 5.7). */
@@ -1535,7 +1541,7 @@ recv_info(struct sess *s, struct peer *p, int n, const struct buf *m,
 	if ((np = pld_find(c, IKE_PLD_N)) != NULL) {
 		if (pld_notify_parse(np, &nt, &dg) != IKE_OK)
 			goto bad;
-		notify_received(s, p, n, &nt, enc);
+		notify_received(s, p, n, h->msgid, &nt, enc);
 	} else if (pld_find(c, IKE_PLD_D) != NULL)
 		eng_eventf(s, TR_SA_DELETED, p->name, n, sess_pkt(s, n)->label,
 		    "the peer deleted an SA (Delete payload)");
