@@ -9,9 +9,9 @@
  * alone: 5 ms one-way latency by default, T0 = 4000 ms, factor 1.8,
  * 5 resends. Nothing here was copied from an engine run.
  *
- * Tests marked "ENGINE-BUG(n)" assert what DESIGN.md asks for and fail
- * against the engine as it is; /work/notes/engine-bugs.md entry n says
- * how to reproduce the bug.
+ * Tests marked "ENGINE-BUG(n)" assert what DESIGN.md asks for where the
+ * engine was found to differ; /work/notes/engine-bugs.md entry n says
+ * how to reproduce the bug and whether it is fixed.
  *
  * On a failed check the whole trace of the session is printed to stderr
  * (one line per event) before cmocka reports the failure.
@@ -93,6 +93,7 @@ trace_print(const struct sess *s)
 {
 	size_t	k;
 
+	fflush(stdout);
 	fprintf(stderr, "---- trace: %zu events, clock at %llu ms ----\n",
 	    s->trace.n, (unsigned long long)s->now_ms);
 	for (k = 0; k < s->trace.n; k++)
@@ -1223,9 +1224,9 @@ test_early_qm_queue(void **state)
 }
 
 /*
- * ENGINE-BUG(1): when the queued QM1 is processed, the trace has a
- * deliver event for it; DESIGN.md says the peer of a link event is the
- * sender (i), as in every other deliver event.
+ * ENGINE-BUG(1), fixed in 5fa71ab: when the queued QM1 is processed,
+ * the trace has a deliver event for it; DESIGN.md says the peer of a
+ * link event is the sender (i), as in every other deliver event.
  */
 static void
 test_queued_qm_deliver_event_names_sender(void **state)
@@ -1248,9 +1249,9 @@ test_queued_qm_deliver_event_names_sender(void **state)
 }
 
 /*
- * ENGINE-BUG(2): trace.h: the notify event carries the M-ID. The
- * receiver's notify event must carry the M-ID of the Informational it
- * received, the same as the sender's.
+ * ENGINE-BUG(2), fixed in 5fa71ab: trace.h says the notify event
+ * carries the M-ID. The receiver's notify event must carry the M-ID of
+ * the Informational it received, the same as the sender's.
  */
 static void
 test_received_notify_records_message_id(void **state)
@@ -1539,7 +1540,8 @@ test_rule_nth_2_reproduces_seed(void **state)
 	S_EQ(b, a->trace.n, b->trace.n);
 	S_EQ(b, a->npkt, b->npkt);
 	for (k = 0; k < a->trace.n; k++) {
-		const struct tr_event *x = &a->trace.ev[k], *y = &b->trace.ev[k];
+		const struct tr_event *x = &a->trace.ev[k];
+		const struct tr_event *y = &b->trace.ev[k];
 
 		S_CHECK(b, x->kind == y->kind && x->t_ms == y->t_ms &&
 		    x->peer == y->peer && x->pkt == y->pkt &&
