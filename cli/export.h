@@ -52,8 +52,8 @@
  * each KEYMAT is split into the encryption key, then the integrity key).
  * Both files are written, or neither.
  *
- * Secrets file (/work/notes/secrets-format.md has the reader's view).
- * "# " lines are comments; every other line is LABEL<TAB>lower-case hex.
+ * Secrets file. "#" lines are comments; every other line is
+ * LABEL<TAB>lower-case hex; labels repeat and their order matters.
  * Phase 1, in this order, for each phase 1 SA:
  *     icookie rcookie gxi gxr gxy ni nr skeyid skeyid_d skeyid_a
  *     skeyid_e ka iv0 p1_lastblock
