@@ -1519,6 +1519,111 @@ test_corrupt_bit_by_command(void **state)
 }
 
 /*
+ * `tick D` processes everything due up to now + D and leaves the clock
+ * at now + D; `run` stops at its horizon with the clock at the last
+ * event it processed; `step` does one event.
+ */
+static void
+test_tick_step_and_run_horizon(void **state)
+{
+	struct sess	*s = seed_sess();
+	uint64_t	 due;
+	(void)state;
+
+	start(s);
+	sess_tick(s, 12);
+	S_EQ(s, s->now_ms, 12);
+	/* AG1 (5) and AG2 (10) were delivered; AG3 and QM1 left at 10. */
+	EV_AT(s, TR_SEND, 'i', "QM1", 10);
+	S_CHECK(s, ev_find(s, 0, TR_DISCARD, 0, NULL) < 0);
+	S_CHECK(s, sess_next(s, &due) && due == 15);
+	/* Next after QM1's discard at 15 is r's timer at 4005 > 112. */
+	S_EQ(s, sess_run(s, 100, NULL, NULL), RUN_HORIZON);
+	S_EQ(s, s->now_ms, 15);
+	EV_AT(s, TR_DISCARD, 'r', "QM1", 15);
+	S_EQ(s, sess_step(s), 1);
+	S_EQ(s, s->now_ms, 4005);
+	EV_AT(s, TR_RESEND, 'r', "AG2b", 4005);
+	S_EQ(s, sess_run(s, HORIZON_MS, NULL, NULL), RUN_IDLE);
+	S_EQ(s, s->now_ms, 4025);
+	S_EQ(s, sess_step(s), 0);
+	S_CHECK(s, !sess_next(s, &due));
+	sess_free(s);
+}
+
+/* Stop once the responder's phase 1 is complete. */
+static bool
+r_p1_done(const struct sess *s, void *arg)
+{
+	(void)arg;
+	return s->peer[PEER_R].p1.st == AM_R_DONE;
+}
+
+/* `run until COND` stops right after the event that makes COND hold. */
+static void
+test_run_until_stops_after_the_event(void **state)
+{
+	struct sess	*s = seed_sess();
+	size_t		 n;
+	(void)state;
+
+	start(s);
+	S_EQ(s, sess_run(s, HORIZON_MS, r_p1_done, NULL), RUN_UNTIL);
+	S_EQ(s, s->now_ms, 4015);
+	STATE_AT(s, 'r', "AM_R_SENT2", "AM_R_DONE", 4015);
+	/* QM1b, due at 4015 too, is still in flight. */
+	S_CHECK(s, ev_find(s, 0, TR_DELIVER, 0, "QM1b") < 0);
+	S_EQ(s, sess_pkt_c(s, 7)->st, PKT_INFLIGHT);
+	n = s->trace.n;
+	S_EQ(s, sess_run(s, HORIZON_MS, NULL, NULL), RUN_IDLE);
+	S_CHECK(s, s->trace.n > n);
+	EXPECT_COMPLETE(s);
+	sess_free(s);
+}
+
+/* `rule delay AG2 100ms once`: AG2 arrives at 110 instead of 10. */
+static void
+test_rule_delay_moves_due_time(void **state)
+{
+	struct sess	*s = mk(1);
+	struct rule	 r = rule_mk(RULE_DELAY, "AG2", 1);
+	size_t		 k;
+	(void)state;
+
+	r.delay_ms = 100;
+	rule_put(s, &r);
+	start_run(s);
+	k = EV_AT(s, TR_DELAY, 'r', "AG2", 5);
+	S_EQ(s, s->trace.ev[k].due_ms, 110);
+	S_EQ(s, s->trace.ev[k].pkt, 2);
+	EV_AT(s, TR_DELIVER, 'r', "AG2", 110);
+	EV_AT(s, TR_SEND, 'i', "AG3", 110);
+	STATE_AT(s, 'r', "QM_R_SENT2", "QM_R_DONE", 125);
+	S_EQ(s, ev_count(s, TR_RESEND, 0, NULL), 0);
+	EXPECT_COMPLETE(s);
+	sess_free(s);
+}
+
+/* `unrule N`: a removed rule no longer acts; a bad id is refused. */
+static void
+test_unrule_disarms(void **state)
+{
+	struct sess	*s = mk(1);
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	int		 id;
+	(void)state;
+
+	id = rule_add(s, RULE_DROP, "AG1", 0);
+	assert_int_equal(sess_rule_del(s, id, &dg), IKE_OK);
+	assert_int_equal(sess_rule_del(s, id, &dg), IKE_ENOENT);
+	S_EQ(s, s->nrules, 0);
+	start_run(s);
+	S_EQ(s, ev_count(s, TR_DROP, 0, NULL), 0);
+	EXPECT_COMPLETE(s);
+	sess_free(s);
+}
+
+/*
  * `rule drop i>r nth 2` drops the second packet from i, AG3: the seed's
  * story again, event for event (only the rule's text differs).
  */
@@ -1750,6 +1855,10 @@ main(void)
 		cmocka_unit_test(test_dup_by_command_keeps_label),
 		cmocka_unit_test(test_corrupt_byte_by_command),
 		cmocka_unit_test(test_corrupt_bit_by_command),
+		cmocka_unit_test(test_tick_step_and_run_horizon),
+		cmocka_unit_test(test_run_until_stops_after_the_event),
+		cmocka_unit_test(test_rule_delay_moves_due_time),
+		cmocka_unit_test(test_unrule_disarms),
 		cmocka_unit_test(test_rule_nth_2_reproduces_seed),
 		cmocka_unit_test(test_rule_prob_0_never_fires),
 		cmocka_unit_test(test_rule_prob_1_always_fires),
