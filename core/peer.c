@@ -618,6 +618,10 @@ i_check_ag2_sa(const struct peer *p, const struct pld_ref *sar,
 		rc = diag_set(dg, IKE_EMALFORMED, sar->off,
 		    "the responder's SA must hold one proposal with one "
 		    "transform");
+	if (rc == IKE_OK && psa->prop[0].proto != IKE_PROTO_ISAKMP)
+		rc = diag_set(dg, IKE_EMALFORMED, psa->prop[0].off + 5,
+		    "the proposal's protocol is %u, not PROTO_ISAKMP (1)",
+		    psa->prop[0].proto);
 	if (rc == IKE_OK)
 		rc = pld_p1_from_xform(&psa->prop[0].xf[0], &got, dg);
 	if (rc == IKE_OK && !p1_match(&p->cfg.p1, &got))
