@@ -304,8 +304,7 @@ print_timer(struct cli *cli, const struct peer *p, const struct timer *t,
 	if (first)
 		fprintf(cli->out, "%-4s %-12s %-8s %-18s %10s %10s\n", "peer",
 		    "exchange", "resends", "then", "due", "in");
-	if (t->tries >= rp->tries ||
-	    (rp->limit_ms > 0 && t->waited_ms >= rp->limit_ms))
+	if (sess_timer_exhausted(p, t))
 		snprintf(next, sizeof(next), "give up");
 	else
 		snprintf(next, sizeof(next), "resend %u of %u", t->tries + 1,

@@ -37,8 +37,6 @@ void	eng_timer_cancel(struct sess *s, struct peer *p, struct timer *t,
 
 /* After a resend on timer T: count the try and arm the next wait. */
 void	eng_timer_rearm(struct sess *s, struct peer *p, struct timer *t);
-/* Has timer T used up its policy (resends or total time waited)? */
-bool	eng_timer_exhausted(const struct peer *p, const struct timer *t);
 
 /* Phase 1 and Quick Mode state changes, with their trace events. */
 void	eng_p1_state(struct sess *s, struct peer *p, enum p1_state st,

@@ -1614,7 +1614,7 @@ peer_timer(struct sess *s, struct peer *p, struct timer *t)
 		q = &p->qm[k];
 		m = &q->out;
 	}
-	if (!eng_timer_exhausted(p, t)) {
+	if (!sess_timer_exhausted(p, t)) {
 		eng_resend(s, peer_idx(p), m, (int)t->tries + 1, "timer");
 		eng_timer_rearm(s, p, t);
 		return;

@@ -413,7 +413,7 @@ eng_timer_rearm(struct sess *s, struct peer *p, struct timer *t)
 }
 
 bool
-eng_timer_exhausted(const struct peer *p, const struct timer *t)
+sess_timer_exhausted(const struct peer *p, const struct timer *t)
 {
 	const struct rtx_policy	*rp = &p->cfg.rtx;
 

@@ -301,6 +301,12 @@ int	sess_rule_del(struct sess *s, int id, struct ike_diag *dg);
 struct pkt *sess_pkt(struct sess *s, int n);
 const struct pkt *sess_pkt_c(const struct sess *s, int n);
 
+/*
+ * Has timer T of peer P used up its policy, so that it gives up rather
+ * than resends when it next fires?
+ */
+bool	sess_timer_exhausted(const struct peer *p, const struct timer *t);
+
 /* Names of states, for printing ("AM_I_SENT1", ...). */
 const char *sess_p1_state_name(enum p1_state st);
 const char *sess_qm_state_name(enum qm_state st);
