@@ -523,9 +523,9 @@ dump_nat_oa(struct dump *d, const struct pld_ref *r)
 		end(d);
 		return;
 	}
-	(void)rd_ptr(&rd, &addr, rd_left(&rd));
+	/* Not a bare address: show everything after the 4-byte fixed part. */
 	line(d, r->off + 8, 1, "data: %zu bytes", r->body_len - 4);
-	hex_rows(d, r->off + 8, 2, addr, r->body_len - 4);
+	hex_rows(d, r->off + 8, 2, r->body + 4, r->body_len - 4);
 }
 
 static void
