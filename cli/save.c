@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "export.h"
 
 /* A JSON string: quotes, backslashes and bytes outside ASCII escaped. */
 static void
@@ -112,107 +113,33 @@ cli_script(FILE *f, const struct cli *cli)
 		fprintf(f, "%s\n", cli->log[k]);
 }
 
-/* Write all N bytes of P to FD. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/*
- * Move TMP to PATH. Without FORCE, link() refuses an existing PATH
- * atomically; where hard links are not possible, check and rename.
- */
-static int
-put_in_place(const char *tmp, const char *path, bool force)
-{
-	struct stat	st;
-
-	if (force)
-		return rename(tmp, path);
-	if (link(tmp, path) == 0) {
-		(void)unlink(tmp);
-		return 0;
-	}
-	if (errno == EEXIST)
-		return -1;
-	if (lstat(path, &st) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return rename(tmp, path);
-}
-
 int
 cli_save(struct cli *cli, const char *path, bool force,
     void (*write_fn)(FILE *f, struct cli *cli))
 {
-	struct stat	 st;
+	const char	*paths[1] = { path };
+	struct buf	 b = { 0 };
+	const struct buf *data[1] = { &b };
 	FILE		*ms;
-	char		*data = NULL, *tmp;
+	char		*text = NULL, err[CLI_ERR_LEN];
 	size_t		 len = 0;
-	mode_t		 um;
-	int		 fd, e;
+	int		 rc;
 
-	if (!force && lstat(path, &st) == 0)
-		return cli_err(cli, "save: %s exists; use --force to overwrite",
-		    path);
-	if ((ms = open_memstream(&data, &len)) == NULL)
+	if ((ms = open_memstream(&text, &len)) == NULL)
 		return cli_err(cli, "save: %s", strerror(errno));
 	write_fn(ms, cli);
 	if (fclose(ms) != 0) {
-		free(data);
+		free(text);
 		return cli_err(cli, "save: %s", strerror(errno));
 	}
-	if ((tmp = malloc(strlen(path) + sizeof(".XXXXXX"))) == NULL) {
-		free(data);
-		return IKE_ENOMEM;
-	}
-	sprintf(tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		e = errno;
-		free(data);
-		free(tmp);
-		return cli_err(cli, "save: cannot write %s: %s", path,
-		    strerror(e));
-	}
-	um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		e = errno;
-		goto fail;
-	}
-	if (put_in_place(tmp, path, force) != 0) {
-		e = errno;
-		goto fail;
-	}
+	b.p = (uint8_t *)text;
+	b.len = b.cap = len;
+	/* The same writer as the exports: temporary file, then rename. */
+	rc = export_write_files(paths, data, 1, false, force, err,
+	    sizeof(err));
+	free(text);
+	if (rc != 0)
+		return cli_err(cli, "save: %s", err);
 	fprintf(cli->out, "wrote %s (%zu bytes)\n", path, len);
-	free(data);
-	free(tmp);
 	return 0;
-fail:
-	(void)unlink(tmp);
-	free(data);
-	free(tmp);
-	if (e == EEXIST)
-		return cli_err(cli, "save: %s exists; use --force to overwrite",
-		    path);
-	return cli_err(cli, "save: cannot write %s: %s", path, strerror(e));
 }
