@@ -258,6 +258,19 @@ peer_idx(const struct peer *p)
 	return p->name == 'i' ? PEER_I : PEER_R;
 }
 
+/* A notify payload of TYPE about the SA named by SPI (RFC 2408 3.14). */
+static void
+notify_init(struct pld_notify *n, uint8_t proto, uint16_t type,
+    const uint8_t *spi, size_t spi_size)
+{
+	memset(n, 0, sizeof(*n));
+	n->doi = IKE_DOI_IPSEC;
+	n->proto = proto;
+	n->spi_size = (uint8_t)spi_size;
+	n->type = type;
+	n->spi = spi;
+}
+
 /*
  * Send a plain (unencrypted) Informational with notify TYPE about the
  * ISAKMP SA, under a random non-zero M-ID (RFC 2408 4.8; errors before
@@ -278,12 +291,7 @@ send_plain_notify(struct sess *s, struct peer *p, uint16_t type,
 	rng_nonzero(&s->rng_crypto, &msgid, sizeof(msgid));
 	memcpy(spi, p->p1.icookie, 8);
 	memcpy(spi + 8, p->p1.rcookie, 8);
-	memset(&n, 0, sizeof(n));
-	n.doi = IKE_DOI_IPSEC;
-	n.proto = IKE_PROTO_ISAKMP;
-	n.spi_size = 16;
-	n.type = type;
-	n.spi = spi;
+	notify_init(&n, IKE_PROTO_ISAKMP, type, spi, sizeof(spi));
 	if (msg_begin(&w, &b, &p->p1, IKE_EXCH_INFO, 0, msgid) ||
 	    pld_add_notify(&w, &n))
 		goto out;
@@ -325,12 +333,7 @@ send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
 	spib[1] = (uint8_t)(spi >> 16);
 	spib[2] = (uint8_t)(spi >> 8);
 	spib[3] = (uint8_t)spi;
-	memset(&n, 0, sizeof(n));
-	n.doi = IKE_DOI_IPSEC;
-	n.proto = IKE_PROTO_ESP;
-	n.spi_size = 4;
-	n.type = type;
-	n.spi = spib;
+	notify_init(&n, IKE_PROTO_ESP, type, spib, sizeof(spib));
 	memset(h, 0, sizeof(h));
 	if (msg_begin(&w, &b, sa, IKE_EXCH_INFO, IKE_FLAG_ENC, msgid) ||
 	    pld_add_raw(&w, IKE_PLD_HASH, h, sa->keys.hlen) ||
