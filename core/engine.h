@@ -54,6 +54,9 @@ int	peer_start_qm(struct sess *s, struct peer *p);
 void	peer_recv(struct sess *s, struct peer *p, struct pkt *pk);
 /* The timer T of peer P fired. */
 void	peer_timer(struct sess *s, struct peer *p, struct timer *t);
+/* esp.c: an ESP packet PK arrived at peer P. */
+void	esp_recv(struct sess *s, struct peer *p, struct pkt *pk);
+
 /* Free everything a peer holds (keys wiped). */
 void	peer_clear(struct peer *p);
 /* Default configuration of the initiator (IS_I) or the responder. */

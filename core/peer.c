@@ -1572,6 +1572,10 @@ peer_recv(struct sess *s, struct peer *p, struct pkt *pk)
 	char		 why[TR_TEXT_LEN];
 	int		 n = pk->num;
 
+	if (pk->is_esp) {
+		esp_recv(s, p, pk);
+		return;
+	}
 	/* Sending may move the packet array: work on a copy. */
 	if (buf_copy(&m, &pk->bytes) != IKE_OK)
 		return;

@@ -201,6 +201,7 @@ struct pkt {
 	bool		 injected;
 	bool		 corrupted;
 	bool		 resend;
+	bool		 is_esp;	/* an ESP packet (IP protocol 50) */
 	char		 note[TR_TEXT_LEN];	/* drop or discard reason */
 	struct buf	 plain;		/* decrypted body, when known */
 };
@@ -291,6 +292,13 @@ int	sess_corrupt(struct sess *s, int n, long off, int bit,
 /* Put raw bytes on the link as a packet from peer FROM. */
 int	sess_inject(struct sess *s, int from, const uint8_t *p, size_t len,
 	    struct ike_diag *dg);
+
+/*
+ * Send one ESP packet each way through the newest IPsec SAs (after
+ * Quick Mode completed on both peers), encrypted and authenticated with
+ * the negotiated transform and KEYMAT (RFC 4303).
+ */
+int	sess_ping(struct sess *s, struct ike_diag *dg);
 
 /* Add a rule (its id is assigned); remove one by id. */
 int	sess_rule_add(struct sess *s, const struct rule *r,
