@@ -15,6 +15,7 @@
  * OUTDIR/fuzz_cap gets the captures and variants of them written here:
  * other byte order, nanosecond stamps, other link types, pcapng with
  * enhanced and simple packet blocks, NAT-T, VLAN, fragment, ESP frames.
+ * OUTDIR/fuzz_cmd gets a few command scripts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -254,6 +255,38 @@ crafted(void)
 	pld_wr_done(&w);
 	put_buf("fuzz_pld", "crafted-ids", &b);
 	buf_free(&b);
+}
+
+/*
+ * fuzz_cmd seeds: a start byte (see fuzz_cmd.c; 4 stands for 0, which
+ * would end the C string), then command lines.
+ */
+static void
+cmd_seeds(void)
+{
+	static const char *const seeds[] = {
+		"\002rule drop AG3 once\nrun\nshow 4\nundo 1",
+		"\003show 5\nkeys i\nladder\nlog",
+		"\004seed 7\nset i psk 'a b'\nstart\nrun",
+		"\001set r early-qm queue\nset i retransmit 500ms\nstart\n"
+		    "run until r QM_R_DONE",
+		"\002delay 1 2s\nstep 3\nwire\ntimers",
+		"\003corrupt 2 5 bit 3\ndup 3\nswap 3 4\nrules",
+		"\002rule corrupt r>i 40 nth 2\nrule dup QM1 prob 0.5\n"
+		    "run\nunrule 1",
+		"\001inject i 0011223344556677000000000000000001100400"
+		    "00000000000000240000000800000000\nstep\nshow 1",
+		"\003config r\nstate i\nhelp rule\nset both factor 1.5",
+		"\004set i id vpn@example.org\nset r id 192.0.2.7\n"
+		    "set both pfs 2\ntick 20ms",
+	};
+	char	 name[32];
+	size_t	 k;
+
+	for (k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
+		snprintf(name, sizeof(name), "cmd-%02zu", k);
+		put_file("fuzz_cmd", name, seeds[k], strlen(seeds[k]));
+	}
 }
 
 /* One frame of a capture being rewritten: its IPv4 packet and time. */
@@ -571,6 +604,7 @@ main(int argc, char **argv)
 	scenario("wrongpsk", 0, false, "not the same key");
 	scenario("default", -1, false, NULL);
 	crafted();
+	cmd_seeds();
 
 	for (a = 2; a < argc; a++)
 		read_capture(argv[a]);

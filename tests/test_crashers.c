@@ -19,6 +19,7 @@
 
 #include "cap.h"
 #include "pld.h"
+#include "sess.h"
 
 /* Bytes written after a message: "a5 5a" must never be printed. */
 #define CANARY_LEN	64
@@ -156,11 +157,63 @@ nat_oa_dump_stays_inside_the_message(void **state)
 	free(msg);
 }
 
+/* Every corrupt event of S names a byte inside its packet. */
+static void
+assert_corruptions_inside(const struct sess *s)
+{
+	const struct tr_event	*ev;
+	const struct pkt	*pk;
+	size_t			 k;
+
+	for (k = 0; k < s->trace.n; k++) {
+		ev = &s->trace.ev[k];
+		if (ev->kind != TR_CORRUPT)
+			continue;
+		pk = sess_pkt_c(s, ev->pkt);
+		assert_non_null(pk);
+		if (ev->off < 0 || (size_t)ev->off >= pk->bytes.len)
+			fail_msg("packet #%d (%s, %zu bytes) corrupted at "
+			    "offset %ld", ev->pkt, ev->label, pk->bytes.len,
+			    ev->off);
+	}
+}
+
+/*
+ * A corrupt rule whose offset lies past the end of the packet it
+ * matches (`rule corrupt r>i 400`, AG2 has 256 bytes on group 1): the
+ * rule flipped a byte of the heap after the packet (fuzz_cmd,
+ * fuzz-bugs.md #2). It must leave such a packet alone.
+ */
+static void
+corrupt_rule_offset_past_the_end_changes_nothing_outside(void **state)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct sess	*s;
+	struct rule	 r;
+
+	(void)state;
+	s = sess_new(20240601u);
+	assert_non_null(s);
+	assert_int_equal(sess_set(s, 3, "group", "1", &dg), IKE_OK);
+	memset(&r, 0, sizeof(r));
+	r.act = RULE_CORRUPT;
+	r.dir = PEER_R;
+	r.off = 400;
+	r.bit = -1;
+	assert_true(sess_rule_add(s, &r, &dg) > 0);
+	assert_int_equal(sess_start(s, &dg), IKE_OK);
+	(void)sess_run(s, 600000, NULL, NULL);
+	assert_corruptions_inside(s);
+	sess_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nat_oa_dump_stays_inside_the_message),
+		cmocka_unit_test(
+		    corrupt_rule_offset_past_the_end_changes_nothing_outside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
