@@ -563,6 +563,7 @@ cli_print_config(struct cli *cli, int peer)
 {
 	struct ike_diag	dg = IKE_DIAG_INIT;
 	char		v[2][160], h[24];
+	const char	*o;
 	size_t		k;
 	int		p;
 
@@ -572,10 +573,16 @@ cli_print_config(struct cli *cli, int peer)
 		fprintf(cli->out, "%-14s %c\n", "setting", peer == PEER_I ?
 		    'i' : 'r');
 	for (k = 0; k < sess_nknobs; k++) {
-		for (p = PEER_I; p <= PEER_R; p++)
+		for (p = PEER_I; p <= PEER_R; p++) {
 			if (sess_get(cli->s, p, sess_knobs[k].name, v[p],
 			    sizeof(v[p]), &dg) < 0)
 				snprintf(v[p], sizeof(v[p]), "?");
+			/* Say where a value that is not the default came from. */
+			o = sess_origin(cli->s, p, sess_knobs[k].name);
+			if (*o != '\0')
+				snprintf(v[p] + strlen(v[p]), sizeof(v[p]) -
+				    strlen(v[p]), " (%s)", o);
+		}
 		fprintf(cli->out, "%-14s ", sess_knobs[k].name);
 		if (peer < 0) {
 			cli_put_escaped(cli->out, v[0], strlen(v[0]), false);

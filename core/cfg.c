@@ -54,6 +54,27 @@ static const struct word give_up_words[] = {
 	{ "stop", GIVE_UP_STOP, 0 }, { "restart", GIVE_UP_RESTART, 0 },
 	{ NULL, 0, 0 }
 };
+static const struct word dup_words[] = {
+	{ "reply", DUP_REPLY, 0 }, { "last", DUP_LAST, 0 }, { NULL, 0, 0 }
+};
+static const struct word qm_give_up_words[] = {
+	{ "stop", QM_GIVE_UP_STOP, 0 }, { "new-qm", QM_GIVE_UP_NEW_QM, 0 },
+	{ "restart", QM_GIVE_UP_RESTART, 0 }, { NULL, 0, 0 }
+};
+static const struct word auth_fail_words[] = {
+	{ "plain", AUTH_FAIL_PLAIN, 0 },
+	{ "encrypted", AUTH_FAIL_ENCRYPTED, 0 },
+	{ "invalid-hash", AUTH_FAIL_INVALID_HASH, 0 }, { NULL, 0, 0 }
+};
+static const struct word qm_dup_words[] = {
+	{ "reply", 0, 0 }, { "ignore", 1, 0 }, { NULL, 0, 0 }
+};
+static const struct word notify_words[] = {
+	{ "accept", 0, 0 }, { "ignore", 1, 0 }, { NULL, 0, 0 }
+};
+static const struct word msgid_words[] = {
+	{ "random", 0, 0 }, { "zero", 1, 0 }, { NULL, 0, 0 }
+};
 static const struct word bool_words[] = {
 	{ "on", 1, 0 }, { "off", 0, 0 }, { "yes", 1, 0 }, { "no", 0, 0 },
 	{ "true", 1, 0 }, { "false", 0, 0 }, { NULL, 0, 0 }
@@ -332,6 +353,34 @@ get_##name(const struct peer_cfg *c, char *o, size_t n)		\
 
 BOOL_KNOB(client_ids, client_ids)
 BOOL_KNOB(auto_qm, auto_qm)
+BOOL_KNOB(resend_ag2, resend_ag2)
+
+/* Knobs that take one word of TABLE, stored in FIELD. */
+#define WORD_KNOB(name, label, table, field, type)			\
+static int								\
+set_##name(struct peer_cfg *c, const char *v, struct ike_diag *dg)	\
+{									\
+	const struct word	*w = word_find(table, v);		\
+									\
+	if (w == NULL)							\
+		return word_error(table, label, v, dg);			\
+	c->field = (type)w->v;						\
+	return IKE_OK;							\
+}									\
+static void								\
+get_##name(const struct peer_cfg *c, char *o, size_t n)		\
+{									\
+	snprintf(o, n, "%s", word_name(table, (unsigned int)c->field, 0)); \
+}
+
+WORD_KNOB(dup_resend, "dup-resend", dup_words, dup_resend, enum dup_resend)
+WORD_KNOB(qm_give_up, "qm-give-up", qm_give_up_words, qm_give_up,
+    enum qm_give_up)
+WORD_KNOB(auth_fail, "auth-fail", auth_fail_words, auth_fail,
+    enum auth_fail)
+WORD_KNOB(qm_dup, "qm-dup", qm_dup_words, qm_dup_ignore, bool)
+WORD_KNOB(notify, "notify", notify_words, notify_ignore, bool)
+WORD_KNOB(notify_msgid, "notify-msgid", msgid_words, notify_msgid0, bool)
 
 static int
 set_subnet(char *dst, const char *what, const char *v, struct ike_diag *dg)
@@ -428,6 +477,67 @@ get_limit(const struct peer_cfg *c, char *o, size_t n)
 		snprintf(o, n, "none");
 	else
 		snprintf(o, n, "%ums", c->rtx.limit_ms);
+}
+
+static int
+set_half_open(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->half_open_ms, "half-open", v, 0, dg);
+}
+
+static void
+get_half_open(const struct peer_cfg *c, char *o, size_t n)
+{
+	if (c->half_open_ms == 0)
+		snprintf(o, n, "never");
+	else
+		snprintf(o, n, "%ums", c->half_open_ms);
+}
+
+static int
+set_jitter(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	unsigned long	n;
+
+	if (parse_uint("jitter", v, 0, 100, &n, dg) != IKE_OK)
+		return IKE_ESYNTAX;
+	c->rtx.jitter = (unsigned int)n;
+	return IKE_OK;
+}
+
+static void
+get_jitter(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%u", c->rtx.jitter);
+}
+
+static int
+set_dup_limit(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	unsigned long	n;
+
+	if (parse_uint("dup-limit", v, 0, 1000, &n, dg) != IKE_OK)
+		return IKE_ESYNTAX;
+	c->dup_limit = (unsigned int)n;
+	return IKE_OK;
+}
+
+static void
+get_dup_limit(const struct peer_cfg *c, char *o, size_t n)
+{
+	if (c->dup_limit == 0)
+		snprintf(o, n, "none");
+	else
+		snprintf(o, n, "%u", c->dup_limit);
+}
+
+static int set_profile(struct peer_cfg *c, const char *v,
+    struct ike_diag *dg);
+
+static void
+get_profile(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%s", c->profile);
 }
 
 static int
@@ -594,6 +704,23 @@ const struct knob sess_knobs[] = {
 	{ "ag3", "encrypted|plain", "send AG3 encrypted or in the clear" },
 	{ "latency", "DURATION", "one-way latency of packets it sends" },
 	{ "nonce-len", "8..256", "nonce length in bytes" },
+	{ "profile", "rfc|strongswan|libreswan",
+	    "set every knob below to how that implementation behaves" },
+	{ "jitter", "0..100", "percent a wait may be shortened at random" },
+	{ "half-open", "DURATION|0",
+	    "delete an unfinished or failed phase 1 after this" },
+	{ "resend-ag2", "on|off", "responder resends AG2 on its own timer" },
+	{ "dup-resend", "reply|last",
+	    "a duplicate triggers the reply to it, or the last message sent" },
+	{ "qm-dup", "reply|ignore", "responder: answer a duplicate QM1" },
+	{ "dup-limit", "N|0", "duplicates answered per exchange (0: all)" },
+	{ "qm-give-up", "stop|new-qm|restart",
+	    "initiator: what follows a Quick Mode that gets no answer" },
+	{ "auth-fail", "plain|encrypted|invalid-hash",
+	    "initiator: the notify sent when HASH_R fails" },
+	{ "notify", "accept|ignore",
+	    "act on NO-PROPOSAL-CHOSEN, or only record notifies" },
+	{ "notify-msgid", "random|zero", "M-ID of unencrypted notifies" },
 };
 const size_t sess_nknobs = sizeof(sess_knobs) / sizeof(sess_knobs[0]);
 
@@ -610,6 +737,54 @@ static const struct knob_ops knob_ops[] = {
 	{ set_early_qm, get_early_qm }, { set_auto_qm, get_auto_qm },
 	{ set_ag3, get_ag3 }, { set_latency, get_latency },
 	{ set_nonce_len, get_nonce_len },
+	{ set_profile, get_profile }, { set_jitter, get_jitter },
+	{ set_half_open, get_half_open }, { set_resend_ag2, get_resend_ag2 },
+	{ set_dup_resend, get_dup_resend }, { set_qm_dup, get_qm_dup },
+	{ set_dup_limit, get_dup_limit },
+	{ set_qm_give_up, get_qm_give_up }, { set_auth_fail, get_auth_fail },
+	{ set_notify, get_notify }, { set_notify_msgid, get_notify_msgid },
+};
+
+_Static_assert(sizeof(sess_knobs) / sizeof(sess_knobs[0]) <=
+    SESS_MAX_KNOBS, "origin[] holds one entry per knob");
+
+/*
+ * The profiles (ikev1-reference.md 8.1-8.4: strongSwan 5.9.8 and
+ * libreswan 4.10 as measured). Each is a list of knob settings; `rfc`
+ * is the model of the 1998 message and the default.
+ */
+struct profile {
+	const char	*name;
+	const char	*const *set;	/* "knob", "value", ..., NULL */
+};
+
+static const char *const rfc_set[] = {
+	"retransmit", "4s", "factor", "1.8", "repeat", "0", "tries", "5",
+	"cap", "0", "limit", "0", "jitter", "0", "give-up", "stop",
+	"qm-give-up", "stop", "half-open", "0", "resend-ag2", "on",
+	"dup-resend", "reply", "qm-dup", "reply", "dup-limit", "0",
+	"auth-fail", "plain", "notify", "accept", "notify-msgid", "random",
+	"early-qm", "drop", NULL
+};
+static const char *const strongswan_set[] = {
+	"retransmit", "4s", "factor", "1.8", "repeat", "0", "tries", "5",
+	"cap", "0", "limit", "0", "jitter", "0", "give-up", "stop",
+	"qm-give-up", "restart", "half-open", "30s", "resend-ag2", "on",
+	"dup-resend", "last", "qm-dup", "reply", "dup-limit", "0",
+	"auth-fail", "encrypted", "notify", "accept",
+	"notify-msgid", "random", "early-qm", "drop", NULL
+};
+static const char *const libreswan_set[] = {
+	"retransmit", "500ms", "factor", "2", "repeat", "1", "tries", "12",
+	"cap", "0", "limit", "60s", "jitter", "0", "give-up", "restart",
+	"qm-give-up", "new-qm", "half-open", "60s", "resend-ag2", "off",
+	"dup-resend", "reply", "qm-dup", "ignore", "dup-limit", "2",
+	"auth-fail", "invalid-hash", "notify", "ignore",
+	"notify-msgid", "zero", "early-qm", "drop", NULL
+};
+static const struct profile profiles[] = {
+	{ "rfc", rfc_set }, { "strongswan", strongswan_set },
+	{ "libreswan", libreswan_set },
 };
 
 _Static_assert(sizeof(knob_ops) / sizeof(knob_ops[0]) ==
@@ -646,11 +821,57 @@ sess_set(struct sess *s, unsigned int mask, const char *key,
 			continue;
 		if ((rc = knob_ops[k].set(&c[p], val, dg)) != IKE_OK)
 			return rc;
+		if (knob_ops[k].set != set_profile)
+			c[p].origin[k] = ORIGIN_SET;
 	}
 	s->peer[PEER_I].cfg = c[PEER_I];
 	s->peer[PEER_R].cfg = c[PEER_R];
 	crypto_wipe(c, sizeof(c));
 	return IKE_OK;
+}
+
+/* Apply profile NAME to C: every knob it lists, marked as its. */
+static int
+set_profile(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	const struct profile	*pr = NULL;
+	const char *const	*kv;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(profiles[i].name, v) == 0)
+			pr = &profiles[i];
+	if (pr == NULL)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
+		    "profile: '%s' is not one of rfc, strongswan, libreswan",
+		    v);
+	for (kv = pr->set; kv[0] != NULL; kv += 2) {
+		k = knob_find(kv[0], NULL);
+		if (k < 0 || knob_ops[k].set(c, kv[1], dg) != IKE_OK)
+			return IKE_ESYNTAX;
+		c->origin[k] = strcmp(pr->name, "rfc") == 0 ? ORIGIN_DEFAULT :
+		    ORIGIN_PROFILE;
+	}
+	snprintf(c->profile, sizeof(c->profile), "%s", pr->name);
+	return IKE_OK;
+}
+
+const char *
+sess_origin(const struct sess *s, int p, const char *key)
+{
+	int	k;
+
+	if ((k = knob_find(key, NULL)) < 0 || (p != PEER_I && p != PEER_R))
+		return "";
+	switch (s->peer[p].cfg.origin[k]) {
+	case ORIGIN_PROFILE:
+		return s->peer[p].cfg.profile;
+	case ORIGIN_SET:
+		return "set";
+	default:
+		return "";
+	}
 }
 
 int

@@ -31,6 +31,9 @@ int	eng_resend(struct sess *s, int from, struct stored_msg *m,
 /* Arm a retransmission timer for the stored message M (wait k = 1). */
 void	eng_timer_start(struct sess *s, struct peer *p, struct timer *t,
 	    const struct stored_msg *m);
+/* Arm T to fire once at DUE (a lifetime, not a retransmission). */
+void	eng_timer_at(struct sess *s, struct peer *p, struct timer *t,
+	    uint64_t due, const char *what, const char *why);
 /* Cancel T (if armed) with a reason. */
 void	eng_timer_cancel(struct sess *s, struct peer *p, struct timer *t,
 	    const char *why);

@@ -32,7 +32,10 @@ peer_defaults(struct peer_cfg *c, bool is_i)
 	    IKE_ENCAP_TUNNEL, 3600 };
 	snprintf(c->idci, sizeof(c->idci), "10.1.0.0/24");
 	snprintf(c->idcr, sizeof(c->idcr), "10.2.0.0/24");
-	c->rtx = (struct rtx_policy){ 4000, 0, 1.8, 5, 0, 0, GIVE_UP_STOP };
+	c->rtx = (struct rtx_policy){ 4000, 0, 1.8, 5, 0, 0, 0,
+	    GIVE_UP_STOP };
+	c->resend_ag2 = true;
+	snprintf(c->profile, sizeof(c->profile), "rfc");
 	c->early_qm = EARLY_QM_DROP;
 	c->auto_qm = true;
 	c->latency_ms = 5;
@@ -246,10 +249,15 @@ static int
 send_stored(struct sess *s, struct peer *p, struct stored_msg *m,
     const struct buf *b, const char *label)
 {
+	int	n;
+
 	if (store_out(m, b, label) != IKE_OK)
 		return IKE_ENOMEM;
-	return eng_send(s, p->name == 'i' ? PEER_I : PEER_R, b, label, false,
-	    0, NULL);
+	n = eng_send(s, p->name == 'i' ? PEER_I : PEER_R, b, label, false, 0,
+	    NULL);
+	if (n > 0)
+		m->seq = sess_pkt(s, n)->seq;
+	return n;
 }
 
 static int
@@ -288,7 +296,10 @@ send_plain_notify(struct sess *s, struct peer *p, uint16_t type,
 	uint32_t		msgid;
 	char			label[TR_LABEL_LEN];
 
-	rng_nonzero(&s->rng_crypto, &msgid, sizeof(msgid));
+	if (p->cfg.notify_msgid0)
+		msgid = 0;
+	else
+		rng_nonzero(&s->rng_crypto, &msgid, sizeof(msgid));
 	memcpy(spi, p->p1.icookie, 8);
 	memcpy(spi + 8, p->p1.rcookie, 8);
 	notify_init(&n, IKE_PROTO_ISAKMP, type, spi, sizeof(spi));
@@ -314,14 +325,14 @@ out:
  */
 static void
 send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
-    uint32_t spi, const char *why)
+    uint8_t proto, const uint8_t *spi, size_t spi_len, const char *why)
 {
 	struct p1sa		*sa = &p->p1;
 	struct pld_wr		 w;
 	struct buf		 b = { 0 };
 	struct pld_notify	 n;
 	struct tr_event		*ev;
-	uint8_t			 spib[4], iv[CRYPTO_MAX_BLOCK];
+	uint8_t			 iv[CRYPTO_MAX_BLOCK];
 	uint8_t			 last[CRYPTO_MAX_BLOCK];
 	uint8_t			 h[CRYPTO_MAX_HASH];
 	uint32_t		 msgid;
@@ -329,11 +340,7 @@ send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
 	char			 label[TR_LABEL_LEN];
 
 	rng_nonzero(&s->rng_crypto, &msgid, sizeof(msgid));
-	spib[0] = (uint8_t)(spi >> 24);
-	spib[1] = (uint8_t)(spi >> 16);
-	spib[2] = (uint8_t)(spi >> 8);
-	spib[3] = (uint8_t)spi;
-	notify_init(&n, IKE_PROTO_ESP, type, spib, sizeof(spib));
+	notify_init(&n, proto, type, spi, spi_len);
 	memset(h, 0, sizeof(h));
 	if (msg_begin(&w, &b, sa, IKE_EXCH_INFO, IKE_FLAG_ENC, msgid) ||
 	    pld_add_raw(&w, IKE_PLD_HASH, h, sa->keys.hlen) ||
@@ -352,7 +359,8 @@ send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
 	if (ev != NULL) {
 		ev->notify = type;
 		ev->msgid = msgid;
-		ev->spi = spi;
+		if (spi_len == 4)
+			ev->spi = be32(spi);
 	}
 	(void)eng_send(s, peer_idx(p), &b, label, false, 0, NULL);
 out:
@@ -402,6 +410,66 @@ p1_derive(struct sess *s, struct peer *p, const uint8_t *peer_ke,
 	return IKE_OK;
 }
 
+/*
+ * Arm the half-open lifetime of phase 1: if it is not complete (or has
+ * failed) when the lifetime ends, the peer deletes it without a word.
+ */
+static void
+p1_arm_life(struct sess *s, struct peer *p)
+{
+	struct p1sa	*sa = &p->p1;
+	char		 why[64];
+
+	if (p->cfg.half_open_ms == 0 || sa->life.armed)
+		return;
+	snprintf(why, sizeof(why), "half-open lifetime %u ms",
+	    p->cfg.half_open_ms);
+	eng_timer_at(s, p, &sa->life, sa->first_sent_ms +
+	    p->cfg.half_open_ms, "phase 1", why);
+}
+
+/* The message peer P sent last, of all its exchanges. */
+static struct stored_msg *
+newest_out(struct peer *p)
+{
+	struct stored_msg	*m = &p->p1.out;
+	size_t			 k;
+
+	for (k = 0; k < p->nqm; k++)
+		if (p->qm[k].out.bytes.len > 0 && p->qm[k].out.seq > m->seq)
+			m = &p->qm[k].out;
+	return m;
+}
+
+/*
+ * Packet N duplicates the message that REPLY answered: resend REPLY, or
+ * (dup-resend last, as strongSwan does) whatever P sent last, unless
+ * the peer has already answered as many duplicates as it will.
+ */
+static void
+answer_dup(struct sess *s, struct peer *p, int n, unsigned int *dups,
+    struct stored_msg *reply, const char *what)
+{
+	struct stored_msg	*m = reply;
+	char			 why[TR_TEXT_LEN];
+
+	if (p->cfg.dup_limit > 0 && *dups >= p->cfg.dup_limit) {
+		discard(s, p, n, "duplicate of %s ignored: %u duplicates "
+		    "already answered (dup-limit)", what, *dups);
+		return;
+	}
+	(*dups)++;
+	if (p->cfg.dup_resend == DUP_LAST)
+		m = newest_out(p);
+	if (m != reply)
+		snprintf(why, sizeof(why), "duplicate of %s: resends %s, not "
+		    "%s: %s replaced %s as last request", what, m->base,
+		    reply->base, m->base, reply->base);
+	else
+		snprintf(why, sizeof(why), "duplicate of %s", what);
+	(void)eng_resend(s, peer_idx(p), m, 0, why);
+}
+
 int
 peer_start_p1(struct sess *s, struct peer *p)
 {
@@ -416,6 +484,7 @@ peer_start_p1(struct sess *s, struct peer *p)
 	for (k = 0; k < p->nqm; k++)
 		eng_timer_cancel(s, p, &p->qm[k].tm, "phase 1 starts again");
 	eng_timer_cancel(s, p, &sa->tm, "phase 1 starts again");
+	eng_timer_cancel(s, p, &sa->life, "phase 1 starts again");
 	p1_clear(sa);
 	sa->inst = ++s->p1_inst;
 	sa->is_initiator = true;
@@ -543,6 +612,7 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 
 	/* A new phase 1 replaces whatever the responder had. */
 	eng_timer_cancel(s, p, &sa->tm, "a new AG1 replaces this phase 1");
+	eng_timer_cancel(s, p, &sa->life, "a new AG1 replaces this phase 1");
 	p1_clear(sa);
 	sa->inst = inst;
 	memcpy(sa->icookie, h->icookie, IKE_COOKIE_LEN);
@@ -597,8 +667,12 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	eng_p1_state(s, p, AM_R_SENT2, "AG1 accepted; sent %s with HASH_R",
 	    label);
 	sa->first_sent_ms = s->now_ms;
-	if (send_stored(s, p, &sa->out, &b, label) >= 0)
+	if (send_stored(s, p, &sa->out, &b, label) < 0)
+		goto out;
+	/* RFC model and strongSwan resend AG2; libreswan does not. */
+	if (p->cfg.resend_ag2)
 		eng_timer_start(s, p, &sa->tm, &sa->out);
+	p1_arm_life(s, p);
 out:
 	free(psa);
 	buf_free(&b);
@@ -632,6 +706,35 @@ i_check_ag2_sa(const struct peer *p, const struct pld_ref *sar,
 		    "the responder chose a transform that was not offered");
 	free(psa);
 	return rc;
+}
+
+/* Tell the responder that HASH_R failed, as the profile does it. */
+static void
+auth_failed(struct sess *s, struct peer *p)
+{
+	struct p1sa	*sa = &p->p1;
+	uint8_t		 spi[16];
+
+	switch (p->cfg.auth_fail) {
+	case AUTH_FAIL_PLAIN:
+		send_plain_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
+		    "HASH_R in AG2 does not verify");
+		break;
+	case AUTH_FAIL_ENCRYPTED:
+		/* Under its own keys, which the responder does not share. */
+		memcpy(sa->last_block, sa->keys.iv0, sa->keys.blen);
+		memcpy(spi, sa->icookie, 8);
+		memcpy(spi + 8, sa->rcookie, 8);
+		send_enc_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
+		    IKE_PROTO_ISAKMP, spi, sizeof(spi),
+		    "HASH_R in AG2 does not verify (under the initiator's own "
+		    "keys, which the responder cannot share)");
+		break;
+	case AUTH_FAIL_INVALID_HASH:
+		send_plain_notify(s, p, IKE_N_INVALID_HASH_INFORMATION,
+		    "HASH_R in AG2 does not verify");
+		break;
+	}
 }
 
 /* Initiator: AG2 arrived; check HASH_R and answer with AG3. */
@@ -685,8 +788,8 @@ i_recv_ag2(struct sess *s, struct peer *p, int n, const struct buf *m,
 		eng_p1_state(s, p, P1_FAILED,
 		    "HASH_R mismatch: wrong pre-shared key?");
 		buf_copy(&sa->last_rx, m);
-		send_plain_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
-		    "HASH_R in AG2 does not verify");
+		auth_failed(s, p);
+		p1_arm_life(s, p);
 		return;
 	}
 	eng_timer_cancel(s, p, &sa->tm, "AG2 answered AG1");
@@ -789,6 +892,7 @@ r_recv_ag3(struct sess *s, struct peer *p, int n, const struct buf *m,
 	memcpy(sa->last_block, last, sa->keys.blen);
 	buf_copy(&sa->last_rx, m);
 	eng_timer_cancel(s, p, &sa->tm, "AG3 completed phase 1");
+	eng_timer_cancel(s, p, &sa->life, "phase 1 is complete");
 	eng_p1_state(s, p, AM_R_DONE, "HASH_I verified in %s",
 	    sess_pkt(s, n)->label);
 	eng_eventf(s, TR_SA_UP, p->name, 0, sess_pkt(s, n)->label,
@@ -825,11 +929,12 @@ recv_aggressive(struct sess *s, struct peer *p, int n, const struct buf *m,
 	char			 why[TR_TEXT_LEN];
 
 	is_ag1 = memcmp(h->rcookie, zero_cookie, IKE_COOKIE_LEN) == 0;
+	/* A failed or deleted phase 1 does not stop a new attempt. */
 	if (p->name == 'r' && is_ag1 && sa->st != P1_NONE &&
+	    sa->st != P1_FAILED && sa->st != P1_DELETED &&
 	    memcmp(h->icookie, sa->icookie, IKE_COOKIE_LEN) == 0) {
-		if (buf_eq(m, &sa->last_rx) && sa->out.bytes.len > 0 &&
-		    sa->st != P1_FAILED) {
-			eng_resend(s, PEER_R, &sa->out, 0, "duplicate of AG1");
+		if (buf_eq(m, &sa->last_rx) && sa->out.bytes.len > 0) {
+			answer_dup(s, p, n, &sa->dups, &sa->out, "AG1");
 			return;
 		}
 		discard(s, p, n, "AG1 for a phase 1 that already exists");
@@ -838,12 +943,13 @@ recv_aggressive(struct sess *s, struct peer *p, int n, const struct buf *m,
 	if (p->name == 'i' && sa->st != P1_NONE &&
 	    memcmp(h->icookie, sa->icookie, IKE_COOKIE_LEN) == 0 &&
 	    sa->st != AM_I_SENT1) {
-		if (sa->st == P1_FAILED) {
-			discard(s, p, n, "SA failed");
+		if (sa->st == P1_FAILED || sa->st == P1_DELETED) {
+			discard(s, p, n, "SA %s", sa->st == P1_FAILED ?
+			    "failed" : "deleted");
 			return;
 		}
 		if (buf_eq(m, &sa->last_rx)) {
-			eng_resend(s, PEER_I, &sa->out, 0, "duplicate of AG2");
+			answer_dup(s, p, n, &sa->dups, &sa->out, "AG2");
 			return;
 		}
 		discard(s, p, n, "AG2 after phase 1 is complete, and not a "
@@ -1197,8 +1303,11 @@ r_recv_qm1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	if (!p2_match(&p->cfg.p2, &tmp.chosen)) {
 		discard(s, p, n, "QM1 offers no proposal this responder "
 		    "accepts");
-		send_enc_notify(s, p, IKE_N_NO_PROPOSAL_CHOSEN, tmp.spi_i,
-		    "no acceptable proposal in QM1");
+		uint8_t	spib[4];
+
+		put_spi(spib, tmp.spi_i);
+		send_enc_notify(s, p, IKE_N_NO_PROPOSAL_CHOSEN, IKE_PROTO_ESP,
+		    spib, sizeof(spib), "no acceptable proposal in QM1");
 		goto out;
 	}
 	pk = sess_pkt(s, n);
@@ -1435,9 +1544,14 @@ recv_quick(struct sess *s, struct peer *p, int n, const struct buf *m,
 	if (q != NULL && buf_eq(m, &q->last_rx)) {
 		if (q->out.bytes.len > 0 && (q->st == QM_R_SENT2 ||
 		    q->st == QM_I_DONE)) {
-			eng_resend(s, peer_idx(p), &q->out, 0,
-			    p->name == 'r' ? "duplicate of QM1" :
-			    "duplicate of QM2");
+			if (p->name == 'r' && p->cfg.qm_dup_ignore) {
+				discard(s, p, n, "duplicate QM1 ignored: this "
+				    "peer resends QM2 only on its own timer "
+				    "(qm-dup ignore)");
+				return;
+			}
+			answer_dup(s, p, n, &q->dups, &q->out, p->name == 'r' ?
+			    "QM1" : "QM2");
 			return;
 		}
 		discard(s, p, n, "duplicate of a message already processed");
@@ -1470,6 +1584,11 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 
 	if (name == NULL)
 		name = "unknown notify";
+	if (p->cfg.notify_ignore && !authentic) {
+		discard(s, p, n, "unencrypted Informational (%s) ignored: it "
+		    "cannot be authenticated (notify ignore)", name);
+		return;
+	}
 	if (!authentic && p->p1.st == AM_I_SENT1 &&
 	    nt->type == IKE_N_NO_PROPOSAL_CHOSEN) {
 		ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
@@ -1484,7 +1603,7 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 		return;
 	}
 	if (authentic && nt->type == IKE_N_NO_PROPOSAL_CHOSEN &&
-	    nt->spi_size == 4 && nt->spi != NULL) {
+	    nt->spi_size == 4 && nt->spi != NULL && !p->cfg.notify_ignore) {
 		for (k = 0; k < p->nqm; k++) {
 			q = &p->qm[k];
 			if (q->spi_i != be32(nt->spi) || q->st != QM_I_SENT1)
@@ -1504,8 +1623,10 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 	}
 	ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
 	    "received %s (%s); %s", name, authentic ? "encrypted" :
-	    "unencrypted", authentic ? "recorded" :
-	    "it cannot be authenticated, so the state stays as it is");
+	    "unencrypted", !authentic ?
+	    "it cannot be authenticated, so the state stays as it is" :
+	    p->cfg.notify_ignore ? "ignored: this peer does not act on it "
+	    "(notify ignore)" : "recorded");
 	if (ev != NULL) {
 		ev->notify = nt->type;
 		ev->msgid = msgid;
@@ -1603,6 +1724,54 @@ out:
 	buf_free(&m);
 }
 
+/* The half-open lifetime of P's phase 1 ended: delete it silently. */
+static void
+p1_expire(struct sess *s, struct peer *p)
+{
+	struct p1sa	*sa = &p->p1;
+	size_t		 k;
+
+	if (sa->st == AM_I_DONE || sa->st == AM_R_DONE)
+		return;
+	eng_timer_cancel(s, p, &sa->tm, "phase 1 deleted");
+	for (k = 0; k < p->nqm; k++)
+		eng_timer_cancel(s, p, &p->qm[k].tm, "phase 1 deleted");
+	eng_eventf(s, TR_SA_DELETED, p->name, 0, "",
+	    "%s phase 1 deleted after %u ms (half-open lifetime); nothing "
+	    "is sent", sa->st == P1_FAILED ? "failed" : "unfinished",
+	    p->cfg.half_open_ms);
+	eng_p1_state(s, p, P1_DELETED, "half-open lifetime of %u ms ended",
+	    p->cfg.half_open_ms);
+	sa->has_keys = false;
+	if (p->name == 'i' && p->cfg.rtx.give_up == GIVE_UP_RESTART) {
+		eng_eventf(s, TR_RESTART, p->name, 0, "",
+		    "starting phase 1 again from scratch (give-up restart)");
+		(void)peer_start_p1(s, p);
+	}
+}
+
+/* Quick Mode Q of initiator P gave up: what follows (qm-give-up). */
+static void
+qm_gave_up(struct sess *s, struct peer *p)
+{
+	if (p->name != 'i')
+		return;
+	switch (p->cfg.qm_give_up) {
+	case QM_GIVE_UP_STOP:
+		break;
+	case QM_GIVE_UP_NEW_QM:
+		eng_eventf(s, TR_RESTART, p->name, 0, "",
+		    "a new Quick Mode on the same phase 1 (qm-give-up new-qm)");
+		(void)peer_start_qm(s, p);
+		break;
+	case QM_GIVE_UP_RESTART:
+		eng_eventf(s, TR_RESTART, p->name, 0, "",
+		    "phase 1 again from scratch (qm-give-up restart)");
+		(void)peer_start_p1(s, p);
+		break;
+	}
+}
+
 void
 peer_timer(struct sess *s, struct peer *p, struct timer *t)
 {
@@ -1611,6 +1780,10 @@ peer_timer(struct sess *s, struct peer *p, struct timer *t)
 	struct tr_event		*ev;
 	size_t			 k;
 
+	if (t == &p->p1.life) {
+		p1_expire(s, p);
+		return;
+	}
 	if (t == &p->p1.tm)
 		m = &p->p1.out;
 	else {
@@ -1631,10 +1804,12 @@ peer_timer(struct sess *s, struct peer *p, struct timer *t)
 	    t->tries, (unsigned long long)t->waited_ms);
 	if (ev != NULL)
 		ev->try_no = (int)t->tries;
-	if (q != NULL)
+	if (q != NULL) {
 		eng_qm_state(s, p, q, QM_FAILED, "gave up on %s", t->what);
-	else
-		eng_p1_state(s, p, P1_FAILED, "gave up on %s", t->what);
+		qm_gave_up(s, p);
+		return;
+	}
+	eng_p1_state(s, p, P1_FAILED, "gave up on %s", t->what);
 	if (p->cfg.rtx.give_up == GIVE_UP_RESTART && p->name == 'i') {
 		eng_eventf(s, TR_RESTART, p->name, 0, "",
 		    "starting phase 1 again from scratch");

@@ -312,6 +312,7 @@ eng_resend(struct sess *s, int from, struct stored_msg *m, int try_no,
     const char *why)
 {
 	char	label[TR_LABEL_LEN];
+	int	n;
 
 	m->resends++;
 	if (m->resends <= 25)
@@ -320,7 +321,10 @@ eng_resend(struct sess *s, int from, struct stored_msg *m, int try_no,
 	else
 		snprintf(label, sizeof(label), "%s~%u", m->base,
 		    m->resends + 1);
-	return eng_send(s, from, &m->bytes, label, true, try_no, why);
+	n = eng_send(s, from, &m->bytes, label, true, try_no, why);
+	if (n > 0)
+		m->seq = sess_pkt(s, n)->seq;
+	return n;
 }
 
 /*
@@ -328,7 +332,7 @@ eng_resend(struct sess *s, int from, struct stored_msg *m, int try_no,
  * T0 * factor^(k - 1 - repeat), truncated to ms, at most cap_ms.
  */
 static uint32_t
-rtx_wait(const struct rtx_policy *p, unsigned int k)
+rtx_wait(const struct rtx_policy *p, unsigned int k, struct rng *fault)
 {
 	double	w;
 
@@ -338,6 +342,9 @@ rtx_wait(const struct rtx_policy *p, unsigned int k)
 		w = p->t0_ms * pow(p->factor, (double)(k - 1 - p->repeat));
 	if (p->cap_ms > 0 && w > p->cap_ms)
 		w = p->cap_ms;
+	/* Jitter shortens a wait by up to jitter% (strongSwan's rule). */
+	if (p->jitter > 0)
+		w -= w * p->jitter / 100.0 * rng_unit(fault);
 	if (w < 1)
 		w = 1;
 	if (w > 86400000.0)
@@ -351,7 +358,7 @@ timer_arm(struct sess *s, struct peer *p, struct timer *t)
 {
 	struct tr_event	*ev;
 
-	t->wait_ms = rtx_wait(&p->cfg.rtx, t->tries + 1);
+	t->wait_ms = rtx_wait(&p->cfg.rtx, t->tries + 1, &s->rng_fault);
 	t->waited_ms += t->wait_ms;
 	t->due_ms = s->now_ms + t->wait_ms;
 	t->seq = ++s->seq;
@@ -371,6 +378,22 @@ eng_timer_start(struct sess *s, struct peer *p, struct timer *t,
 	memset(t, 0, sizeof(*t));
 	snprintf(t->what, sizeof(t->what), "%s", m->base);
 	timer_arm(s, p, t);
+}
+
+void
+eng_timer_at(struct sess *s, struct peer *p, struct timer *t, uint64_t due,
+    const char *what, const char *why)
+{
+	struct tr_event	*ev;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->what, sizeof(t->what), "%s", what);
+	t->due_ms = due > s->now_ms ? due : s->now_ms + 1;
+	t->seq = ++s->seq;
+	t->armed = true;
+	ev = eng_eventf(s, TR_TIMER_ARMED, p->name, 0, t->what, "%s", why);
+	if (ev != NULL)
+		ev->due_ms = t->due_ms;
 }
 
 void
@@ -457,6 +480,12 @@ timers_consider(struct peer *p, struct ev_ref *best, bool *found)
 	c.p = p;
 	if (p->p1.tm.armed) {
 		c.t = &p->p1.tm;
+		c.due = c.t->due_ms;
+		c.seq = c.t->seq;
+		ev_consider(best, found, &c);
+	}
+	if (p->p1.life.armed) {
+		c.t = &p->p1.life;
 		c.due = c.t->due_ms;
 		c.seq = c.t->seq;
 		ev_consider(best, found, &c);

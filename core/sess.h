@@ -49,8 +49,34 @@ struct rtx_policy {
 	unsigned int	 tries;
 	uint32_t	 cap_ms;
 	uint32_t	 limit_ms;
+	unsigned int	 jitter;	/* percent: a wait loses 0..jitter% */
 	enum give_up_act give_up;
 };
+
+/* Which stored message a duplicate of the peer's last message triggers. */
+enum dup_resend {
+	DUP_REPLY,		/* the reply to it (RFC model, libreswan) */
+	DUP_LAST,		/* the last message sent (strongSwan) */
+};
+
+/* What a Quick Mode initiator does when its retransmissions run out. */
+enum qm_give_up {
+	QM_GIVE_UP_STOP,	/* the Quick Mode fails */
+	QM_GIVE_UP_NEW_QM,	/* a new Quick Mode on the same phase 1 */
+	QM_GIVE_UP_RESTART,	/* phase 1 again from scratch */
+};
+
+/* How an initiator tells the responder that HASH_R did not verify. */
+enum auth_fail {
+	AUTH_FAIL_PLAIN,	/* plain AUTHENTICATION-FAILED, random M-ID */
+	AUTH_FAIL_ENCRYPTED,	/* encrypted under its own keys, new M-ID */
+	AUTH_FAIL_INVALID_HASH,	/* plain INVALID-HASH-INFORMATION, M-ID 0 */
+};
+
+#define SESS_MAX_KNOBS	48
+
+/* Where a setting's value came from, for `config`. */
+enum knob_origin { ORIGIN_DEFAULT, ORIGIN_PROFILE, ORIGIN_SET };
 
 /* Quick Mode that reaches a responder before its phase 1 is complete. */
 enum early_qm {
@@ -75,6 +101,19 @@ struct peer_cfg {
 	uint32_t	 latency_ms;	/* one-way, for packets it sends */
 	size_t		 nonce_len;
 	uint32_t	 addr;		/* IPv4, host order */
+	/* Behaviour where real daemons differ (ikev1-reference.md 8.2). */
+	uint32_t	 half_open_ms;	/* delete an unfinished phase 1; 0 never */
+	bool		 resend_ag2;	/* responder arms a timer after AG2 */
+	enum dup_resend	 dup_resend;
+	bool		 qm_dup_ignore;	/* responder ignores a duplicate QM1 */
+	unsigned int	 dup_limit;	/* duplicates answered; 0 no limit */
+	enum qm_give_up	 qm_give_up;
+	enum auth_fail	 auth_fail;
+	bool		 notify_ignore;	/* do not act on unauthenticated or
+					   NO-PROPOSAL-CHOSEN notifies */
+	bool		 notify_msgid0;	/* plain notifies under M-ID 0 */
+	char		 profile[16];	/* last profile applied */
+	uint8_t		 origin[SESS_MAX_KNOBS];	/* enum knob_origin */
 };
 
 /* Phase 1 (Aggressive Mode) states. */
@@ -116,6 +155,7 @@ struct timer {
 /* The bytes a peer sent last in an exchange, kept for resends. */
 struct stored_msg {
 	struct buf	 bytes;
+	uint64_t	 seq;		/* when it was last sent, in send order */
 	char		 base[TR_LABEL_LEN];	/* e.g. "AG2" or "QM1.2" */
 	unsigned int	 resends;		/* letters used so far */
 };
@@ -146,6 +186,8 @@ struct p1sa {
 	struct buf	 last_rx;	/* last message answered */
 	struct stored_msg out;		/* last message sent */
 	struct timer	 tm;
+	struct timer	 life;		/* half-open lifetime */
+	unsigned int	 dups;		/* duplicates answered */
 	uint64_t	 first_sent_ms;
 };
 
@@ -171,6 +213,7 @@ struct qmx {
 	struct buf	 last_rx;
 	struct stored_msg out;
 	struct timer	 tm;
+	unsigned int	 dups;		/* duplicates answered */
 	uint64_t	 first_sent_ms;
 };
 
@@ -329,6 +372,9 @@ const struct qmx *sess_qm_cur(const struct peer *p);
  */
 int	sess_set(struct sess *s, unsigned int mask, const char *key,
 	    const char *val, struct ike_diag *dg);
+/* Where the value of KEY for peer P came from: "", "set" or a profile. */
+const char *sess_origin(const struct sess *s, int p, const char *key);
+
 /* Write the current value of KEY for peer P as text into OUT. */
 int	sess_get(const struct sess *s, int p, const char *key, char *out,
 	    size_t out_len, struct ike_diag *dg);
