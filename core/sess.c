@@ -161,7 +161,7 @@ pkt_corrupt(struct sess *s, struct pkt *pk, long off, int bit,
 	struct tr_event	*ev;
 	uint8_t		 was;
 
-	if (pk->bytes.len == 0)
+	if (pk->bytes.len == 0 || (off >= 0 && (size_t)off >= pk->bytes.len))
 		return;
 	if (off < 0)
 		off = (long)(rng_u32(&s->rng_fault) % pk->bytes.len);
@@ -275,6 +275,15 @@ rules_apply(struct sess *s, int n)
 			(void)pkt_copy(s, n, why);
 			break;
 		case RULE_CORRUPT:
+			/* A rule's offset is fixed before packets exist. */
+			if (r->off >= 0 && (size_t)r->off >= pk->bytes.len) {
+				eng_eventf(s, TR_RULE_MATCH,
+				    s->peer[pk->from].name, pk->num,
+				    pk->label, "rule %d: offset %ld is past the "
+				    "end (%zu bytes): nothing changed", r->id,
+				    r->off, pk->bytes.len);
+				break;
+			}
 			pkt_corrupt(s, pk, r->off, r->bit, why);
 			break;
 		}
