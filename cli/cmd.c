@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "export.h"
 #include "line.h"
+#include "open.h"
 
 #define CLI_STEP_MAX	1000000UL
 
@@ -1425,6 +1426,14 @@ const struct cli_cmd cli_cmds[] = {
 	    "'bit K' the whole byte is inverted (XOR 0xff); bit 0 is the\n"
 	    "highest bit of the byte.\n",
 	    { CA_FLIGHT }, cmd_corrupt },
+	{ "ping", NULL, 0, 0, CLI_CMD_LOG, "ping",
+	    "one ESP packet each way through the new IPsec SAs",
+	    "Once Quick Mode is complete on both peers, the initiator sends\n"
+	    "an ICMP echo request (192.0.2.1 > 192.0.2.2) through ESP with\n"
+	    "the negotiated transform and KEYMAT; the responder checks the\n"
+	    "ICV and sequence number, decrypts it and answers with an echo\n"
+	    "reply. Both are labelled ESP.\n",
+	    { CA_NONE }, cmd_ping },
 	{ "inject", NULL, 2, 2, CLI_CMD_LOG, "inject i|r HEX|@FILE",
 	    "put raw bytes on the link as if peer i or r sent them",
 	    "@FILE holds the datagram, as raw bytes or as hex text.\n",

@@ -627,8 +627,8 @@ esp_recv(struct sess *s, struct peer *p, struct pkt *pk)
 	    esp_open(&sa, pk->bytes.p, pk->bytes.len, &inner, &info,
 	    &dg) != IKE_OK) {
 		crypto_wipe(&sa, sizeof(sa));
-		snprintf(why, sizeof(why), "SPI 0x%08x seq %u: %s", spi, seq,
-		    dg.msg);
+		snprintf(why, sizeof(why), "SPI 0x%08x seq %u: %.120s", spi,
+		    seq, dg.msg);
 		esp_discard(s, p, pk, why);
 		buf_free(&inner);
 		return;
