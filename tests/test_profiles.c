@@ -1,0 +1,496 @@
+/*
+ * test_profiles.c: the strongswan and libreswan profiles give, in
+ * virtual time, the ladders that real strongSwan 5.9.8 and libreswan
+ * 4.10 daemons were measured to give (ikev1-reference.md 8.2, 8.4).
+ *
+ * A ladder here is the list of packets put on the link: time, sender,
+ * label, and whether it was a resend; plus the few state events that
+ * tell the story (deletions, give-ups, restarts).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sess.h"
+
+/* One expected line: time, peer, event kind, label ("" for any). */
+struct want {
+	uint64_t	 t;
+	char		 peer;
+	enum tr_kind	 kind;
+	const char	*label;
+};
+
+/* Kinds a ladder keeps. */
+static bool
+kept(enum tr_kind k)
+{
+	return k == TR_SEND || k == TR_RESEND || k == TR_GIVE_UP ||
+	    k == TR_SA_DELETED || k == TR_RESTART || k == TR_DISCARD;
+}
+
+static void
+dump(const struct sess *s)
+{
+	const struct tr_event	*e;
+	size_t			 k;
+
+	for (k = 0; k < s->trace.n; k++) {
+		e = &s->trace.ev[k];
+		if (!kept(e->kind))
+			continue;
+		fprintf(stderr, "  %7llu %c %-10s #%-3d %-8s %s\n",
+		    (unsigned long long)e->t_ms, e->peer,
+		    trace_kind_name(e->kind), e->pkt, e->label, e->reason);
+	}
+}
+
+/*
+ * Check that the kept events of S up to time UNTIL are exactly W[0..N)
+ * (discards are only compared when W names them: a W entry of kind
+ * TR_DISCARD must match; unexpected discards are allowed).
+ */
+static void
+ladder_is(const struct sess *s, const struct want *w, size_t n,
+    uint64_t until)
+{
+	const struct tr_event	*e;
+	size_t			 k, i = 0;
+
+	for (k = 0; k < s->trace.n; k++) {
+		e = &s->trace.ev[k];
+		if (!kept(e->kind) || e->t_ms > until)
+			continue;
+		if (e->kind == TR_DISCARD &&
+		    (i >= n || w[i].kind != TR_DISCARD))
+			continue;
+		if (i >= n || e->t_ms != w[i].t || e->peer != w[i].peer ||
+		    e->kind != w[i].kind ||
+		    (w[i].label[0] != '\0' && strcmp(e->label, w[i].label))) {
+			fprintf(stderr, "ladder differs at entry %zu: got %llu "
+			    "%c %s %s, want ", i, (unsigned long long)e->t_ms,
+			    e->peer, trace_kind_name(e->kind), e->label);
+			if (i < n)
+				fprintf(stderr, "%llu %c %s %s\n",
+				    (unsigned long long)w[i].t, w[i].peer,
+				    trace_kind_name(w[i].kind), w[i].label);
+			else
+				fprintf(stderr, "nothing more\n");
+			dump(s);
+			fail();
+		}
+		i++;
+	}
+	if (i != n) {
+		fprintf(stderr, "ladder ends after %zu of %zu entries\n", i, n);
+		dump(s);
+		fail();
+	}
+}
+
+/* A session with profiles PI/PR, AG3 (or SEL) dropped once, run. */
+static struct sess *
+run_profiles(const char *pi, const char *pr, const char *sel,
+    uint64_t horizon)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct sess	*s = sess_new(1);
+	struct rule	 r;
+
+	assert_non_null(s);
+	assert_int_equal(sess_set(s, 1, "profile", pi, &dg), IKE_OK);
+	assert_int_equal(sess_set(s, 2, "profile", pr, &dg), IKE_OK);
+	if (sel != NULL) {
+		memset(&r, 0, sizeof(r));
+		r.act = RULE_DROP;
+		r.dir = -1;
+		r.off = -1;
+		r.bit = -1;
+		r.nth = 1;
+		snprintf(r.sel, sizeof(r.sel), "%s", sel);
+		assert_true(sess_rule_add(s, &r, &dg) > 0);
+	}
+	assert_int_equal(sess_start(s, &dg), IKE_OK);
+	(void)sess_run(s, horizon, NULL, NULL);
+	return s;
+}
+
+static bool
+both_done(const struct sess *s)
+{
+	const struct qmx	*qi = sess_qm_cur(&s->peer[PEER_I]);
+	const struct qmx	*qr = sess_qm_cur(&s->peer[PEER_R]);
+
+	return s->peer[PEER_I].p1.st == AM_I_DONE &&
+	    s->peer[PEER_R].p1.st == AM_R_DONE && qi != NULL && qr != NULL &&
+	    qi->st == QM_I_DONE && qr->st == QM_R_DONE &&
+	    qi->msgid == qr->msgid && buf_eq(&qi->keymat_ir, &qr->keymat_ir) &&
+	    buf_eq(&qi->keymat_ri, &qr->keymat_ri);
+}
+
+/*
+ * strongSwan with AG3 lost: the responder resends AG2 at +4.0, 11.2 and
+ * 24.2 s; each duplicate makes the initiator resend QM1 (its last
+ * request), never AG3; the responder deletes its half-open phase 1 at
+ * +30 s; the initiator gives up on QM1 at +165 s and starts over.
+ */
+static void
+strongswan_lost_ag3_recovers_by_starting_over(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'i', TR_SEND, "AG1" },
+		{ 5, 'r', TR_SEND, "AG2" },
+		{ 10, 'i', TR_SEND, "AG3" },
+		{ 10, 'i', TR_SEND, "QM1" },
+		{ 15, 'r', TR_DISCARD, "QM1" },
+		{ 4005, 'r', TR_RESEND, "AG2b" },
+		{ 4010, 'i', TR_RESEND, "QM1b" },	/* the duplicate */
+		{ 4010, 'i', TR_RESEND, "QM1c" },	/* its own timer */
+		{ 11205, 'r', TR_RESEND, "AG2c" },
+		{ 11210, 'i', TR_RESEND, "QM1d" },
+		{ 11210, 'i', TR_RESEND, "QM1e" },
+		{ 24165, 'r', TR_RESEND, "AG2d" },
+		{ 24170, 'i', TR_RESEND, "QM1f" },
+		{ 24170, 'i', TR_RESEND, "QM1g" },
+		{ 30005, 'r', TR_SA_DELETED, "" },
+		{ 47498, 'i', TR_RESEND, "QM1h" },
+		{ 89488, 'i', TR_RESEND, "QM1i" },
+		{ 165070, 'i', TR_GIVE_UP, "QM1" },
+		{ 165070, 'i', TR_RESTART, "" },
+		{ 165070, 'i', TR_SEND, "AG1.2" },
+		{ 165075, 'r', TR_SEND, "AG2.2" },
+		{ 165080, 'i', TR_SEND, "AG3.2" },
+		{ 165080, 'i', TR_SEND, "QM1.2" },
+		{ 165085, 'r', TR_SEND, "QM2.2" },
+		{ 165090, 'i', TR_SEND, "QM3.2" },
+	};
+	struct sess	*s = run_profiles("strongswan", "strongswan", "AG3",
+	    600000);
+	size_t		 k;
+
+	(void)state;
+	ladder_is(s, w, sizeof(w) / sizeof(w[0]), UINT64_MAX);
+	assert_true(both_done(s));
+	/* The duplicate-triggered resend says why it is QM1, not AG3. */
+	for (k = 0; k < s->trace.n; k++)
+		if (s->trace.ev[k].kind == TR_RESEND &&
+		    strcmp(s->trace.ev[k].label, "QM1b") == 0)
+			assert_string_equal(s->trace.ev[k].reason,
+			    "duplicate of AG2: resends QM1, not AG3: QM1 "
+			    "replaced AG3 as last request");
+	sess_free(s);
+}
+
+/*
+ * libreswan with AG3 lost: the responder never resends AG2 and deletes
+ * its half-open phase 1 at +60 s; the initiator resends QM1 at +0.5, 1,
+ * 2, 4, 8, 16, 32 s, abandons it at +64 s and starts a new Quick Mode
+ * on the same phase 1, every 64 s, never recovering.
+ */
+static void
+libreswan_lost_ag3_never_recovers(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'i', TR_SEND, "AG1" },
+		{ 5, 'r', TR_SEND, "AG2" },
+		{ 10, 'i', TR_SEND, "AG3" },
+		{ 10, 'i', TR_SEND, "QM1" },
+		{ 510, 'i', TR_RESEND, "QM1b" },
+		{ 1010, 'i', TR_RESEND, "QM1c" },
+		{ 2010, 'i', TR_RESEND, "QM1d" },
+		{ 4010, 'i', TR_RESEND, "QM1e" },
+		{ 8010, 'i', TR_RESEND, "QM1f" },
+		{ 16010, 'i', TR_RESEND, "QM1g" },
+		{ 32010, 'i', TR_RESEND, "QM1h" },
+		{ 60005, 'r', TR_SA_DELETED, "" },
+		{ 64010, 'i', TR_GIVE_UP, "QM1" },
+		{ 64010, 'i', TR_RESTART, "" },
+		{ 64010, 'i', TR_SEND, "QM1.2" },
+	};
+	struct sess	*s = run_profiles("libreswan", "libreswan", "AG3",
+	    600000);
+	const struct tr_event *e;
+	size_t		 k, restarts = 0;
+
+	(void)state;
+	ladder_is(s, w, sizeof(w) / sizeof(w[0]), 64010);
+	/* A new Quick Mode every 64 s, to the end of the horizon. */
+	for (k = 0; k < s->trace.n; k++) {
+		e = &s->trace.ev[k];
+		if (e->kind == TR_RESTART) {
+			assert_int_equal(e->t_ms, 10 + 64000 * (restarts + 1));
+			restarts++;
+		}
+		assert_false(e->kind == TR_RESEND && e->label[0] == 'A');
+	}
+	assert_int_equal(restarts, 9);
+	assert_false(both_done(s));
+	assert_int_equal(s->peer[PEER_R].p1.st, P1_DELETED);
+	sess_free(s);
+}
+
+/* libreswan initiator, strongSwan responder: recovery at +4 s. */
+static void
+libreswan_initiator_strongswan_responder_recovers_at_4s(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'i', TR_SEND, "AG1" },
+		{ 5, 'r', TR_SEND, "AG2" },
+		{ 10, 'i', TR_SEND, "AG3" },
+		{ 10, 'i', TR_SEND, "QM1" },
+		{ 510, 'i', TR_RESEND, "QM1b" },
+		{ 1010, 'i', TR_RESEND, "QM1c" },
+		{ 2010, 'i', TR_RESEND, "QM1d" },
+		{ 4005, 'r', TR_RESEND, "AG2b" },
+		{ 4010, 'i', TR_RESEND, "AG3b" },	/* libreswan resends AG3 */
+		{ 4010, 'i', TR_RESEND, "QM1e" },
+		{ 4015, 'r', TR_SEND, "QM2" },
+		{ 4020, 'i', TR_SEND, "QM3" },
+	};
+	struct sess	*s = run_profiles("libreswan", "strongswan", "AG3",
+	    600000);
+
+	(void)state;
+	ladder_is(s, w, sizeof(w) / sizeof(w[0]), UINT64_MAX);
+	assert_true(both_done(s));
+	assert_int_equal(s->now_ms, 4025);
+	sess_free(s);
+}
+
+/* strongSwan initiator, libreswan responder: recovery at +165 s. */
+static void
+strongswan_initiator_libreswan_responder_recovers_at_165s(void **state)
+{
+	struct sess		*s = run_profiles("strongswan", "libreswan",
+	    "AG3", 600000);
+	const struct tr_event	*e;
+	size_t			 k, ag2 = 0;
+	uint64_t		 restart = 0, del = 0;
+
+	(void)state;
+	for (k = 0; k < s->trace.n; k++) {
+		e = &s->trace.ev[k];
+		if ((e->kind == TR_SEND || e->kind == TR_RESEND) &&
+		    strncmp(e->label, "AG2", 3) == 0)
+			ag2++;
+		if (e->kind == TR_RESTART)
+			restart = e->t_ms;
+		if (e->kind == TR_SA_DELETED && e->peer == 'r')
+			del = e->t_ms;
+	}
+	assert_int_equal(ag2, 2);	/* AG2 and AG2.2: never resent */
+	assert_int_equal(del, 60005);
+	assert_int_equal(restart, 165070);
+	assert_true(both_done(s));
+	assert_int_equal(s->now_ms, 165095);
+	sess_free(s);
+}
+
+/* Count events of KIND by PEER whose label starts with PREFIX. */
+static size_t
+count(const struct sess *s, enum tr_kind kind, char peer,
+    const char *prefix)
+{
+	size_t	k, n = 0;
+
+	for (k = 0; k < s->trace.n; k++)
+		if (s->trace.ev[k].kind == kind && s->trace.ev[k].peer ==
+		    peer && strncmp(s->trace.ev[k].label, prefix,
+		    strlen(prefix)) == 0)
+			n++;
+	return n;
+}
+
+/* The notify event sent by PEER, or NULL. */
+static const struct tr_event *
+sent_notify(const struct sess *s, char peer)
+{
+	size_t	k;
+
+	for (k = 0; k < s->trace.n; k++)
+		if (s->trace.ev[k].kind == TR_NOTIFY &&
+		    s->trace.ev[k].peer == peer &&
+		    strncmp(s->trace.ev[k].reason, "sends ", 6) == 0)
+			return &s->trace.ev[k];
+	return NULL;
+}
+
+/* The bytes of the packet a notify event announced. */
+static const struct pkt *
+notify_pkt(const struct sess *s, const struct tr_event *e)
+{
+	const struct pkt	*pk = sess_pkt_c(s, e->pkt);
+
+	assert_non_null(pk);
+	assert_true(pk->bytes.len >= IKE_HDR_LEN);
+	assert_int_equal(pk->bytes.p[18], IKE_EXCH_INFO);
+	return pk;
+}
+
+/* Wrong PSK (8.4), under both profiles. */
+static void
+wrong_psk_follows_each_daemon(void **state)
+{
+	struct ike_diag		 dg = IKE_DIAG_INIT;
+	const struct tr_event	*e;
+	const struct pkt	*pk;
+	struct sess		*s;
+
+	(void)state;
+	/* strongSwan: one encrypted AUTHENTICATION-FAILED, never retried;
+	 * the responder resends AG2 three times, deletes it at +30 s. */
+	s = sess_new(1);
+	assert_int_equal(sess_set(s, 3, "profile", "strongswan", &dg), 0);
+	assert_int_equal(sess_set(s, 1, "psk", "other", &dg), 0);
+	assert_int_equal(sess_start(s, &dg), 0);
+	(void)sess_run(s, 600000, NULL, NULL);
+	assert_non_null(e = sent_notify(s, 'i'));
+	assert_int_equal(e->notify, IKE_N_AUTHENTICATION_FAILED);
+	pk = notify_pkt(s, e);
+	assert_int_equal(pk->bytes.p[19] & IKE_FLAG_ENC, IKE_FLAG_ENC);
+	assert_int_not_equal(be32(pk->bytes.p + 20), 0);
+	assert_int_equal(count(s, TR_RESEND, 'r', "AG2"), 3);
+	assert_int_equal(count(s, TR_SEND, 'i', "AG1"), 1);
+	assert_int_equal(s->peer[PEER_R].p1.st, P1_DELETED);
+	assert_int_equal(s->now_ms, 30005);
+	sess_free(s);
+
+	/* libreswan: a plain INVALID-HASH-INFORMATION under M-ID 0 that the
+	 * responder refuses; nothing resent; the initiator starts phase 1
+	 * again when its failed state is deleted at +60 s. */
+	s = sess_new(1);
+	assert_int_equal(sess_set(s, 3, "profile", "libreswan", &dg), 0);
+	assert_int_equal(sess_set(s, 1, "psk", "other", &dg), 0);
+	assert_int_equal(sess_start(s, &dg), 0);
+	(void)sess_run(s, 100000, NULL, NULL);
+	assert_non_null(e = sent_notify(s, 'i'));
+	assert_int_equal(e->notify, IKE_N_INVALID_HASH_INFORMATION);
+	pk = notify_pkt(s, e);
+	assert_int_equal(pk->bytes.p[19] & IKE_FLAG_ENC, 0);
+	assert_int_equal(be32(pk->bytes.p + 20), 0);
+	assert_int_equal(count(s, TR_RESEND, 'r', "AG2"), 0);
+	assert_int_equal(count(s, TR_SEND, 'i', "AG1.2"), 1);
+	assert_int_equal(count(s, TR_RESTART, 'i', ""), 1);
+	sess_free(s);
+}
+
+/* Phase 1 proposal mismatch (8.4). */
+static void
+phase1_mismatch_follows_each_daemon(void **state)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct sess	*s;
+
+	(void)state;
+	/* strongSwan: two frames, the initiator gives up at once. */
+	s = sess_new(1);
+	assert_int_equal(sess_set(s, 3, "profile", "strongswan", &dg), 0);
+	assert_int_equal(sess_set(s, 2, "group", "2", &dg), 0);
+	assert_int_equal(sess_start(s, &dg), 0);
+	(void)sess_run(s, 600000, NULL, NULL);
+	assert_int_equal(s->npkt, 2);
+	assert_int_equal(s->peer[PEER_I].p1.st, P1_FAILED);
+	assert_int_equal(s->now_ms, 10);
+	sess_free(s);
+
+	/* libreswan: the notify (M-ID 0) is ignored; AG1 is resent at
+	 * +0.5 .. 32 s, each answered by another notify; a new phase 1 at
+	 * +64 s and again at +128 s. */
+	s = sess_new(1);
+	assert_int_equal(sess_set(s, 3, "profile", "libreswan", &dg), 0);
+	assert_int_equal(sess_set(s, 2, "group", "2", &dg), 0);
+	assert_int_equal(sess_start(s, &dg), 0);
+	(void)sess_run(s, 128000, NULL, NULL);
+	assert_int_equal(count(s, TR_RESEND, 'i', "AG1b"), 1);
+	assert_int_equal(count(s, TR_RESEND, 'i', "AG1"), 14);
+	assert_int_equal(count(s, TR_SEND, 'r', "INFO"), 16);
+	assert_int_equal(count(s, TR_SEND, 'i', "AG1.2"), 1);
+	assert_int_equal(count(s, TR_SEND, 'i', "AG1.3"), 1);
+	assert_int_equal(count(s, TR_RESTART, 'i', ""), 2);
+	sess_free(s);
+}
+
+/* Phase 2 proposal mismatch (8.4). */
+static void
+phase2_mismatch_follows_each_daemon(void **state)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct sess	*s;
+
+	(void)state;
+	/* strongSwan: encrypted NO-PROPOSAL-CHOSEN; the initiator drops the
+	 * Quick Mode, no resend; phase 1 stays up. */
+	s = sess_new(1);
+	assert_int_equal(sess_set(s, 3, "profile", "strongswan", &dg), 0);
+	assert_int_equal(sess_set(s, 2, "esp", "3des", &dg), 0);
+	assert_int_equal(sess_start(s, &dg), 0);
+	(void)sess_run(s, 600000, NULL, NULL);
+	assert_int_equal(sess_qm_cur(&s->peer[PEER_I])->st, QM_FAILED);
+	assert_int_equal(count(s, TR_RESEND, 'i', "QM1"), 0);
+	assert_int_equal(s->peer[PEER_I].p1.st, AM_I_DONE);
+	assert_int_equal(s->peer[PEER_R].p1.st, AM_R_DONE);
+	sess_free(s);
+
+	/* libreswan: the initiator ignores it, resends QM1 on schedule
+	 * (each answered again), and starts a new Quick Mode at +64 s. */
+	s = sess_new(1);
+	assert_int_equal(sess_set(s, 3, "profile", "libreswan", &dg), 0);
+	assert_int_equal(sess_set(s, 2, "esp", "3des", &dg), 0);
+	assert_int_equal(sess_start(s, &dg), 0);
+	(void)sess_run(s, 64500, NULL, NULL);
+	assert_int_equal(count(s, TR_RESEND, 'i', "QM1"), 7);
+	assert_int_equal(count(s, TR_SEND, 'r', "INFO"), 9);
+	assert_int_equal(count(s, TR_SEND, 'i', "QM1.2"), 1);
+	assert_int_equal(s->peer[PEER_I].p1.st, AM_I_DONE);
+	sess_free(s);
+}
+
+/* A changed knob changes the ladder (the comparison can fail). */
+static void
+changed_knob_breaks_strongswan_ladder(void **state)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct sess	*s = sess_new(1);
+	size_t		 k;
+	bool		 ag3b = false;
+
+	(void)state;
+	assert_int_equal(sess_set(s, 3, "profile", "strongswan", &dg), 0);
+	assert_int_equal(sess_set(s, 1, "dup-resend", "reply", &dg), 0);
+	assert_string_equal(sess_origin(s, PEER_I, "dup-resend"), "set");
+	assert_string_equal(sess_origin(s, PEER_I, "retransmit"),
+	    "strongswan");
+	assert_string_equal(sess_origin(s, PEER_R, "psk"), "");
+	sess_free(s);
+
+	s = run_profiles("strongswan", "strongswan", "AG3", 600000);
+	for (k = 0; k < s->trace.n; k++)
+		if (strcmp(s->trace.ev[k].label, "AG3b") == 0)
+			ag3b = true;
+	assert_false(ag3b);
+	sess_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strongswan_lost_ag3_recovers_by_starting_over),
+		cmocka_unit_test(libreswan_lost_ag3_never_recovers),
+		cmocka_unit_test(
+		    libreswan_initiator_strongswan_responder_recovers_at_4s),
+		cmocka_unit_test(
+		    strongswan_initiator_libreswan_responder_recovers_at_165s),
+		cmocka_unit_test(wrong_psk_follows_each_daemon),
+		cmocka_unit_test(phase1_mismatch_follows_each_daemon),
+		cmocka_unit_test(phase2_mismatch_follows_each_daemon),
+		cmocka_unit_test(changed_knob_breaks_strongswan_ladder),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
