@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "export.h"
+#include "lesson.h"
 #include "line.h"
 #include "open.h"
 
@@ -1491,6 +1492,18 @@ const struct cli_cmd cli_cmds[] = {
 	    "  psk-crack  the Aggressive Mode hash for ike-scan's psk-crack\n"
 	    "An existing FILE is kept unless --force is given.\n",
 	    { CA_SAVE, CA_FILE, CA_NONE }, cmd_save },
+	{ "lesson", NULL, 0, -1, CLI_NOSESS,
+	    "lesson [list|start NAME|next|hint|check|answer TEXT|skip|stop]",
+	    "guided lessons: tasks, checks, questions, hints",
+	    "  list          the lessons and your progress in each\n"
+	    "  start NAME    begin one (by name or number); a new session\n"
+	    "  next          go on once the task or question is done\n"
+	    "  check         is the task done? (says which check is not)\n"
+	    "  answer TEXT   answer the question\n"
+	    "  hint          the next hint (for a task, at last the solution)\n"
+	    "  skip, stop    move on without credit; end the lesson\n"
+	    "Without a word, 'lesson' shows the open task or question again.\n",
+	    { CA_NONE }, cli_cmd_lesson },
 	{ "source", NULL, 1, 1, CLI_NOSESS, "source FILE",
 	    "run the commands in FILE", NULL, { CA_FILE }, cmd_source },
 	{ "undo", NULL, 0, 1, 0, "undo [N]",

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lesson.h"
 #include "line.h"
 
 #define PROMPT	"ikelab> "
@@ -24,7 +25,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ikelab [--seed N] [-f FILE]\n"
+	    "usage: ikelab [--seed N] [-f FILE] [--lesson NAME]\n"
+	    "       ikelab --check-lesson FILE\n"
 	    "       ikelab --help | --version\n");
 }
 
@@ -40,6 +42,9 @@ help(void)
 	    "              goes; stop at the first failing line (exit 1)\n"
 	    "  --seed N    fix the random streams (cookies, nonces, DH, faults);\n"
 	    "              without it a seed is chosen and shown\n"
+	    "  --lesson NAME  start lesson NAME ('lesson list' shows them)\n"
+	    "  --check-lesson FILE  check a lesson file and run its reference\n"
+	    "              path; exit 0 when every check and answer holds\n"
 	    "  --help      this text\n"
 	    "  --version   the version\n"
 	    "\n"
@@ -58,6 +63,18 @@ report(struct cli *cli)
 	fflush(cli->errf);
 }
 
+/* Lesson to start before the first command (--lesson), or NULL. */
+static const char *first_lesson;
+
+/* Start --lesson's lesson; a broken one is reported, nothing more. */
+static void
+begin_lesson(struct cli *cli)
+{
+	if (first_lesson != NULL && lesson_begin(cli, first_lesson) < 0)
+		report(cli);
+	fflush(cli->tty);
+}
+
 /* The interactive loop. */
 static int
 repl(struct cli *cli)
@@ -73,6 +90,7 @@ repl(struct cli *cli)
 		fprintf(stderr, "ikelab: out of memory\n");
 		return 1;
 	}
+	begin_lesson(cli);
 	while (!cli->quit && (l = line_read(cli, stdin, PROMPT, &bad)) !=
 	    NULL) {
 		line_remember(cli, l);
@@ -98,6 +116,7 @@ script(struct cli *cli, FILE *f, const char *name)
 	int	rc;
 
 	line_init(cli, false);
+	begin_lesson(cli);
 	rc = cli_run_file(cli, f, name);
 	fflush(stdout);
 	if (rc < 0) {
@@ -111,7 +130,7 @@ int
 main(int argc, char **argv)
 {
 	struct cli	 cli;
-	const char	*file = NULL, *seed = NULL;
+	const char	*file = NULL, *seed = NULL, *check = NULL;
 	unsigned long	 v;
 	FILE		*f;
 	int		 k, rc;
@@ -133,9 +152,16 @@ main(int argc, char **argv)
 			seed = argv[++k];
 		else if (strncmp(argv[k], "--seed=", 7) == 0)
 			seed = argv[k] + 7;
+		else if (strcmp(argv[k], "--lesson") == 0 && k + 1 < argc)
+			first_lesson = argv[++k];
+		else if (strcmp(argv[k], "--check-lesson") == 0 &&
+		    k + 1 < argc)
+			check = argv[++k];
 		else {
 			if (strcmp(argv[k], "-f") == 0 ||
-			    strcmp(argv[k], "--seed") == 0)
+			    strcmp(argv[k], "--seed") == 0 ||
+			    strcmp(argv[k], "--lesson") == 0 ||
+			    strcmp(argv[k], "--check-lesson") == 0)
 				fprintf(stderr, "ikelab: %s needs a value\n",
 				    argv[k]);
 			else if (argv[k][0] == '-')
@@ -149,6 +175,8 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (check != NULL)
+		return lesson_check_file(check, stdout, stderr);
 	cli_init(&cli, stdout, stderr);
 	if (seed != NULL) {
 		if (cli_parse_ulong(seed, 0, ULONG_MAX, &v) != 0) {
@@ -175,6 +203,7 @@ main(int argc, char **argv)
 		rc = repl(&cli);
 	} else
 		rc = script(&cli, stdin, "<stdin>");
+	lesson_end(&cli);
 	cli_free(&cli);
 	return rc;
 }

@@ -664,8 +664,9 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 		goto out;
 	pld_wr_done(&w);
 	eng_label(label, "AG", 2, sa->inst);
-	eng_p1_state(s, p, AM_R_SENT2, "AG1 accepted; sent %s with HASH_R",
-	    label);
+	eng_p1_state(s, p, AM_R_SENT2, "AG1 accepted; sent %s with HASH_R%s",
+	    label, p->cfg.resend_ag2 ? "" : "; no timer: this peer never "
+	    "resends AG2 (resend-ag2 off)");
 	sa->first_sent_ms = s->now_ms;
 	if (send_stored(s, p, &sa->out, &b, label) < 0)
 		goto out;

@@ -27,6 +27,22 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 	exit 1
 fi
 
+# libFuzzer itself comes with clang's runtime libraries.
+probe=$(mktemp -d) || exit 1
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+    '{ (void)d; (void)n; return 0; }' >"$probe/p.c"
+if ! $cc -fsanitize=fuzzer,address,undefined -o "$probe/p" "$probe/p.c" \
+    >"$probe/log" 2>&1; then
+	cat "$probe/log" >&2
+	echo "fuzz: $cc cannot build a libFuzzer target; install" \
+	    "libclang-rt-14-dev (make deps-check does)" >&2
+	rm -rf "$probe"
+	exit 1
+fi
+rm -rf "$probe"
+
 crypto_cflags=$(pkg-config --cflags libcrypto 2>/dev/null)
 crypto_libs=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 # UBSan findings must stop the run like ASan ones: halt_on_error below.
@@ -135,7 +151,7 @@ for t in $targets; do
 	fi
 done
 
-echo "fuzzing$targets for $secs s each"
+echo "fuzzing for $secs s each:" $targets
 pids=
 for t in $targets; do
 	# shellcheck disable=SC2086
