@@ -129,8 +129,12 @@ pkt_new(struct sess *s, int from, const uint8_t *p, size_t len,
 	struct pkt	*pk, *np;
 	size_t		 cap;
 
-	if (s->npkt >= SESS_MAX_PKTS)
+	if (s->npkt >= SESS_MAX_PKTS) {
+		eng_eventf(s, TR_DROP, s->peer[from].name, 0, label,
+		    "not sent: a session holds at most %d packets",
+		    SESS_MAX_PKTS);
 		return NULL;
+	}
 	if (s->npkt == s->cap_pkt) {
 		cap = s->cap_pkt ? s->cap_pkt * 2 : 64;
 		if ((np = realloc(s->pkts, cap * sizeof(*np))) == NULL)
@@ -150,7 +154,17 @@ pkt_new(struct sess *s, int from, const uint8_t *p, size_t len,
 	pk->due_ms = s->now_ms + s->peer[from].cfg.latency_ms;
 	pk->seq = ++s->seq;
 	pk->st = PKT_INFLIGHT;
+	s->ninflight++;
 	return pk;
+}
+
+/* Packet PK leaves the link (delivered or dropped). */
+static void
+pkt_settle(struct sess *s, struct pkt *pk, enum pkt_state st)
+{
+	if (pk->st == PKT_INFLIGHT && s->ninflight > 0)
+		s->ninflight--;
+	pk->st = st;
 }
 
 /* Flip one byte (BIT < 0: XOR 0xff) or one bit of a packet. */
@@ -184,10 +198,26 @@ pkt_corrupt(struct sess *s, struct pkt *pk, long off, int bit,
 static void
 pkt_drop(struct sess *s, struct pkt *pk, const char *why)
 {
-	pk->st = PKT_DROPPED;
+	pkt_settle(s, pk, PKT_DROPPED);
 	snprintf(pk->note, sizeof(pk->note), "%s", why);
 	eng_eventf(s, TR_DROP, s->peer[pk->from].name, pk->num, pk->label,
 	    "%s", why);
+}
+
+/*
+ * The link carries at most SESS_MAX_INFLIGHT packets; a packet beyond
+ * that is dropped as soon as it is sent, with that reason.
+ */
+static void
+link_full(struct sess *s, struct pkt *pk)
+{
+	char	why[64];
+
+	if (s->ninflight <= SESS_MAX_INFLIGHT)
+		return;
+	snprintf(why, sizeof(why), "the link holds at most %d packets in "
+	    "flight", SESS_MAX_INFLIGHT);
+	pkt_drop(s, pk, why);
 }
 
 /* A copy of PK made by the link now; it keeps PK's label. */
@@ -217,6 +247,7 @@ pkt_copy(struct sess *s, int n, const char *why)
 		ev->copy_of = n;
 		ev->due_ms = cp->due_ms;
 	}
+	link_full(s, cp);
 	return cp;
 }
 
@@ -312,6 +343,7 @@ eng_send(struct sess *s, int from, const struct buf *bytes,
 		ev->try_no = try_no;
 		ev->due_ms = pk->due_ms;
 	}
+	link_full(s, sess_pkt(s, n));
 	rules_apply(s, n);
 	return n;
 }
@@ -552,7 +584,7 @@ deliver(struct sess *s, struct pkt *pk, const char *why)
 	struct peer	*to = &s->peer[1 - pk->from];
 	int		 n = pk->num;
 
-	pk->st = PKT_DELIVERED;
+	pkt_settle(s, pk, PKT_DELIVERED);
 	eng_eventf(s, TR_DELIVER, to->name == 'i' ? 'r' : 'i', n, pk->label,
 	    "%s", why);
 	peer_recv(s, to, sess_pkt(s, n));
@@ -778,6 +810,7 @@ sess_inject(struct sess *s, int from, const uint8_t *p, size_t len,
 	    "%zu bytes injected", len);
 	if (ev != NULL)
 		ev->due_ms = pk->due_ms;
+	link_full(s, sess_pkt(s, n));
 	rules_apply(s, n);
 	return IKE_OK;
 }

@@ -282,6 +282,7 @@ struct sess {
 	struct pkt	*pkts;		/* pkts[k] is packet k + 1 */
 	size_t		 npkt;
 	size_t		 cap_pkt;
+	size_t		 ninflight;	/* packets in flight now */
 	struct rule	 rules[SESS_MAX_RULES];
 	size_t		 nrules;
 	int		 next_rule_id;
