@@ -1653,6 +1653,7 @@ recv_info(struct sess *s, struct peer *p, int n, const struct buf *m,
 		return;
 	if (enc) {
 		if (!sa->has_keys || memcmp(h->icookie, sa->icookie, 8) ||
+		    memcmp(h->rcookie, sa->rcookie, 8) ||
 		    (sa->st != AM_I_DONE && sa->st != AM_R_DONE)) {
 			discard(s, p, n, "encrypted Informational without an "
 			    "ISAKMP SA to decrypt it");
