@@ -1,0 +1,1906 @@
+/*
+ * lesson.c: guided lessons: the loader (every error names FILE:LINE),
+ * the checks over the trace and the peers' state, answers, the runner
+ * behind the `lesson` command, the check mode that replays a lesson's
+ * reference path, and the progress file. The format is documented in
+ * lessons/README.md.
+ *
+ * Lesson output goes through cli->out like every command's output, so
+ * it shows in the REPL and in the timeline alike; text from a lesson
+ * file is always printed escaped, never used as a format string.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lesson.h"
+
+#ifndef IKELAB_DATADIR
+#define IKELAB_DATADIR	"/usr/local/share/ikelab"
+#endif
+
+#define LSN_MAX_LINES	4000	/* directives in one lesson */
+#define LSN_MAX_PROGRESS 1000	/* lessons in the progress file */
+#define LSN_PROGRESS_LINE 256
+
+static const char *const lsn_dir_names[] = {
+	[LD_TITLE] = "title", [LD_GOAL] = "goal", [LD_SEED] = "seed",
+	[LD_SAY] = "say", [LD_RUN] = "run", [LD_TASK] = "task",
+	[LD_ASK] = "ask", [LD_CHECK] = "check", [LD_HINT] = "hint",
+	[LD_SOLUTION] = "solution", [LD_ANSWER] = "answer",
+};
+#define LSN_NDIRS	(sizeof(lsn_dir_names) / sizeof(lsn_dir_names[0]))
+
+/* Values `answer = hex PEER FIELD` can name. */
+static const char *const lsn_hex_fields[] = {
+	"icookie", "rcookie", "ni", "nr", "skeyid", "skeyid_d", "skeyid_a",
+	"skeyid_e", "ka", "iv0", "hash_i", "hash_r", "msgid", "spi_i",
+	"spi_r", "keymat_ir", "keymat_ri",
+};
+#define LSN_NHEX	(sizeof(lsn_hex_fields) / sizeof(lsn_hex_fields[0]))
+
+/* Append printf-style text to ERR after "PATH:NO: ". */
+static int
+lsn_err(char *err, size_t len, const char *path, unsigned int no,
+    const char *fmt, ...) IKE_PRINTF(5, 6);
+
+static int
+lsn_err(char *err, size_t len, const char *path, unsigned int no,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	n = snprintf(err, len, "%.200s:%u: ", path, no);
+	if (n < 0 || (size_t)n >= len)
+		return IKE_ESYNTAX;
+	va_start(ap, fmt);
+	vsnprintf(err + n, len - (size_t)n, fmt, ap);
+	va_end(ap);
+	return IKE_ESYNTAX;
+}
+
+/*
+ * Columns of LINE (UTF-8 code points; a tab moves to the next multiple
+ * of 8), or -1 when it is not valid UTF-8, -2 when it holds a control
+ * byte.
+ */
+static long
+lsn_columns(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	long			 cols = 0;
+	int			 more, k;
+
+	while (*p != '\0') {
+		if (*p == '\t') {
+			cols = (cols / 8 + 1) * 8;
+			p++;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f)
+			return -2;
+		if (*p < 0x80)
+			more = 0;
+		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+			more = 1;
+		else if ((*p & 0xf0) == 0xe0)
+			more = 2;
+		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+			more = 3;
+		else
+			return -1;
+		for (k = 1; k <= more; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return -1;
+		p += more + 1;
+		cols++;
+	}
+	return cols;
+}
+
+/* "i" or "r" into 'i'/'r', "-" into 0 (when ANY); -1 otherwise. */
+static int
+lsn_peer(const char *s, bool any)
+{
+	if (strcmp(s, "i") == 0 || strcmp(s, "r") == 0)
+		return s[0];
+	if (any && strcmp(s, "-") == 0)
+		return 0;
+	return -1;
+}
+
+static bool
+lsn_is_state(const char *st)
+{
+	int	k;
+
+	for (k = P1_NONE; k <= P1_DELETED; k++)
+		if (strcmp(sess_p1_state_name((enum p1_state)k), st) == 0)
+			return true;
+	for (k = QM_NONE; k <= QM_FAILED; k++)
+		if (strcmp(sess_qm_state_name((enum qm_state)k), st) == 0)
+			return true;
+	return false;
+}
+
+/* Parse "KIND PEER SEL" from ARGV[0..2] into M. */
+static int
+lsn_parse_match(char **argv, struct lsn_match *m, char *msg, size_t len)
+{
+	struct rule	r;
+	int		k, p;
+
+	memset(m, 0, sizeof(*m));
+	m->kind = -1;
+	if (strcmp(argv[0], "sent") == 0)
+		m->kind = LSN_KIND_SENT;
+	for (k = 0; k < TR_NKINDS && m->kind < 0; k++)
+		if (strcmp(trace_kind_name((enum tr_kind)k), argv[0]) == 0)
+			m->kind = k;
+	if (m->kind < 0) {
+		snprintf(msg, len, "'%.40s' is not an event kind (e.g. send, "
+		    "resend, sent, discard, state, give_up, notify)", argv[0]);
+		return IKE_ESYNTAX;
+	}
+	if ((p = lsn_peer(argv[1], true)) < 0) {
+		snprintf(msg, len, "'%.40s' is not a peer (i, r, or - for "
+		    "either)", argv[1]);
+		return IKE_ESYNTAX;
+	}
+	m->peer = (char)p;
+	if (strcmp(argv[2], "-") == 0)
+		return 0;
+	if (m->kind == TR_STATE) {
+		if (!lsn_is_state(argv[2])) {
+			snprintf(msg, len, "'%.40s' is not a state (e.g. "
+			    "AM_I_DONE, QM_R_DONE, FAILED)", argv[2]);
+			return IKE_ESYNTAX;
+		}
+		snprintf(m->sel, sizeof(m->sel), "%s", argv[2]);
+		return 0;
+	}
+	if (cli_parse_sel(argv[2], &r, msg, len) != 0)
+		return IKE_ESYNTAX;
+	if (r.sel[0] == '\0') {
+		snprintf(msg, len, "'%s' is a direction, not a label",
+		    argv[2]);
+		return IKE_ESYNTAX;
+	}
+	snprintf(m->sel, sizeof(m->sel), "%s", r.sel);
+	return 0;
+}
+
+static int
+lsn_parse_num(const char *s, uint64_t *v, const char *what, char *msg,
+    size_t len)
+{
+	unsigned long	u;
+
+	if (cli_parse_ulong(s, 0, ULONG_MAX, &u) != 0) {
+		snprintf(msg, len, "'%.40s' is not %s (a whole number)", s,
+		    what);
+		return IKE_ESYNTAX;
+	}
+	*v = u;
+	return 0;
+}
+
+/* Parse the words of a `check` line. */
+static int
+lsn_parse_check(int argc, char **argv, struct lsn_check *c, char *msg,
+    size_t len)
+{
+	static const struct {
+		const char	*name;
+		enum lsn_ck	 kind;
+		int		 min, max;
+		const char	*usage;
+	} forms[] = {
+		{ "event", LC_EVENT, 4, 5, "event KIND PEER LABEL [REASON]" },
+		{ "no-event", LC_NO_EVENT, 4, 5,
+		    "no-event KIND PEER LABEL [REASON]" },
+		{ "count", LC_COUNT, 5, 5, "count KIND PEER LABEL N" },
+		{ "time", LC_TIME, 5, 5, "time KIND PEER LABEL MS" },
+		{ "state", LC_STATE, 3, 3, "state PEER STATE" },
+		{ "setting", LC_SETTING, 4, 4, "setting PEER KEY VALUE" },
+	};
+	size_t	k;
+	int	p;
+
+	memset(c, 0, sizeof(*c));
+	for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
+		if (strcmp(forms[k].name, argv[0]) == 0)
+			break;
+	if (k == sizeof(forms) / sizeof(forms[0])) {
+		snprintf(msg, len, "check: '%.40s' is not a check (expected "
+		    "event, no-event, count, time, state or setting)",
+		    argv[0]);
+		return IKE_ESYNTAX;
+	}
+	if (argc < forms[k].min || argc > forms[k].max) {
+		snprintf(msg, len, "check: expected '%s'", forms[k].usage);
+		return IKE_ESYNTAX;
+	}
+	c->kind = forms[k].kind;
+	switch (c->kind) {
+	case LC_EVENT:
+	case LC_NO_EVENT:
+	case LC_COUNT:
+	case LC_TIME:
+		if (lsn_parse_match(argv + 1, &c->m, msg, len) != 0)
+			return IKE_ESYNTAX;
+		if (c->kind == LC_COUNT)
+			return lsn_parse_num(argv[4], &c->num, "a count", msg,
+			    len);
+		if (c->kind == LC_TIME)
+			return lsn_parse_num(argv[4], &c->num,
+			    "a time in ms", msg, len);
+		if (argc == 5)
+			snprintf(c->m.reason, sizeof(c->m.reason), "%s",
+			    argv[4]);
+		return 0;
+	case LC_STATE:
+	case LC_SETTING:
+		if ((p = lsn_peer(argv[1], false)) < 0) {
+			snprintf(msg, len, "'%.40s' is not a peer (i or r)",
+			    argv[1]);
+			return IKE_ESYNTAX;
+		}
+		c->peer = (char)p;
+		if (c->kind == LC_STATE && !lsn_is_state(argv[2])) {
+			snprintf(msg, len, "'%.40s' is not a state (e.g. "
+			    "AM_R_SENT2, QM_I_DONE, FAILED)", argv[2]);
+			return IKE_ESYNTAX;
+		}
+		if (c->kind == LC_SETTING) {
+			for (k = 0; k < sess_nknobs; k++)
+				if (strcmp(sess_knobs[k].name, argv[2]) == 0)
+					break;
+			if (k == sess_nknobs) {
+				snprintf(msg, len, "'%.40s' is not a setting "
+				    "(see 'config')", argv[2]);
+				return IKE_ESYNTAX;
+			}
+			snprintf(c->value, sizeof(c->value), "%s", argv[3]);
+		}
+		snprintf(c->name, sizeof(c->name), "%s", argv[2]);
+		return 0;
+	}
+	return IKE_ESYNTAX;
+}
+
+/* Parse the text of an `answer` line: literal, or "= WHAT ...". */
+static int
+lsn_parse_answer(const char *text, struct lsn_answer *a, char *msg,
+    size_t len)
+{
+	char	 buf[CLI_LINE_MAX], err[120];
+	char	*argv[CLI_MAX_ARGS + 1];
+	int	 argc, p;
+	size_t	 k;
+
+	memset(a, 0, sizeof(*a));
+	a->kind = LA_TEXT;
+	if (text[0] != '=')
+		return 0;
+	if (cli_split(text + 1, buf, sizeof(buf), argv, CLI_MAX_ARGS, &argc,
+	    err, sizeof(err)) != 0) {
+		snprintf(msg, len, "answer: %s", err);
+		return IKE_ESYNTAX;
+	}
+	if (argc == 3 && strcmp(argv[0], "hex") == 0) {
+		a->kind = LA_HEX;
+		if ((p = lsn_peer(argv[1], false)) < 0) {
+			snprintf(msg, len, "'%.40s' is not a peer (i or r)",
+			    argv[1]);
+			return IKE_ESYNTAX;
+		}
+		a->peer = (char)p;
+		for (k = 0; k < LSN_NHEX; k++)
+			if (strcmp(lsn_hex_fields[k], argv[2]) == 0)
+				break;
+		if (k == LSN_NHEX) {
+			snprintf(msg, len, "answer: '%.40s' is not a value "
+			    "(e.g. icookie, hash_r, skeyid_d, msgid, spi_r)",
+			    argv[2]);
+			return IKE_ESYNTAX;
+		}
+		snprintf(a->field, sizeof(a->field), "%s", argv[2]);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[0], "time") == 0)
+		a->kind = LA_TIME;
+	else if (argc == 4 && strcmp(argv[0], "count") == 0)
+		a->kind = LA_COUNT;
+	else if (argc == 4 && strcmp(argv[0], "pkt") == 0)
+		a->kind = LA_PKT;
+	else {
+		snprintf(msg, len, "answer: expected '= time|count|pkt KIND "
+		    "PEER LABEL' or '= hex PEER VALUE' after '='");
+		return IKE_ESYNTAX;
+	}
+	return lsn_parse_match(argv + 1, &a->m, msg, len);
+}
+
+/* Check that the text of a `run` or `solution` line is a command. */
+static int
+lsn_parse_command(const char *text, char *msg, size_t len)
+{
+	char			 buf[CLI_LINE_MAX], err[120];
+	char			*argv[CLI_MAX_ARGS + 1];
+	int			 argc;
+	const struct cli_cmd	*c;
+
+	if (cli_split(text, buf, sizeof(buf), argv, CLI_MAX_ARGS, &argc, err,
+	    sizeof(err)) != 0) {
+		snprintf(msg, len, "%s", err);
+		return IKE_ESYNTAX;
+	}
+	if (argc == 0) {
+		snprintf(msg, len, "needs a command");
+		return IKE_ESYNTAX;
+	}
+	if ((c = cli_cmd_find(argv[0])) == NULL) {
+		snprintf(msg, len, "unknown command '%.40s'", argv[0]);
+		return IKE_ESYNTAX;
+	}
+	if (strcmp(c->name, "lesson") == 0 || strcmp(c->name, "quit") == 0 ||
+	    strcmp(c->name, "tui") == 0) {
+		snprintf(msg, len, "'%s' cannot run inside a lesson", c->name);
+		return IKE_ESYNTAX;
+	}
+	if (argc - 1 < c->min_args || (c->max_args >= 0 &&
+	    argc - 1 > c->max_args)) {
+		snprintf(msg, len, "wrong number of arguments (usage: %s)",
+		    c->usage);
+		return IKE_ESYNTAX;
+	}
+	return 0;
+}
+
+void
+lesson_free(struct lesson *l)
+{
+	size_t	k;
+
+	if (l == NULL)
+		return;
+	for (k = 0; k < l->n; k++)
+		free(l->lines[k].text);
+	free(l->lines);
+	free(l->path);
+	free(l->name);
+	free(l->title);
+	free(l);
+}
+
+/* The lesson's name: the file name without directories and ".txt". */
+static char *
+lsn_name_of(const char *path)
+{
+	const char	*b = strrchr(path, '/');
+	size_t		 n;
+
+	b = b != NULL ? b + 1 : path;
+	n = strlen(b);
+	if (n > 4 && strcmp(b + n - 4, ".txt") == 0)
+		n -= 4;
+	return strndup(b, n);
+}
+
+/* Parse one directive line (already checked for columns) into L. */
+static int
+lsn_parse_line(struct lesson *l, char *s, unsigned int no, int *owner,
+    unsigned int *title_no, unsigned int *seed_no, char *err, size_t len)
+{
+	char		 msg[300], word[16];
+	char		 buf[CLI_LINE_MAX];
+	char		*argv[CLI_MAX_ARGS + 1], *text, *nl;
+	struct lsn_line	*ln;
+	size_t		 k, w = 0;
+	int		 d, argc;
+	unsigned int	 best = 99, dist;
+	const char	*sug = NULL;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (s[w] != '\0' && s[w] != ' ' && s[w] != '\t')
+		w++;
+	text = s + w;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	snprintf(word, sizeof(word), "%.*s", (int)(w < 15 ? w : 15), s);
+	for (d = 0; d < (int)LSN_NDIRS; d++)
+		if (w == strlen(lsn_dir_names[d]) &&
+		    strncmp(s, lsn_dir_names[d], w) == 0)
+			break;
+	if (d == (int)LSN_NDIRS || w >= sizeof(word)) {
+		for (k = 0; k < LSN_NDIRS; k++) {
+			dist = cli_edit_distance(word, lsn_dir_names[k]);
+			if (dist < best && dist <= 2) {
+				best = dist;
+				sug = lsn_dir_names[k];
+			}
+		}
+		if (sug != NULL)
+			return lsn_err(err, len, l->path, no, "unknown "
+			    "directive '%s' (did you mean '%s'?)", word, sug);
+		return lsn_err(err, len, l->path, no, "unknown directive '%s' "
+		    "(expected title, goal, seed, say, run, task, check, hint, "
+		    "solution, ask or answer)", word);
+	}
+	if (*text == '\0' && d != LD_SAY)
+		return lsn_err(err, len, l->path, no, "'%s' needs text",
+		    lsn_dir_names[d]);
+	if ((d == LD_TITLE || d == LD_GOAL || d == LD_SEED) && l->n > 0) {
+		for (k = 0; k < l->n; k++)
+			if (l->lines[k].dir >= LD_SAY)
+				return lsn_err(err, len, l->path, no, "'%s' "
+				    "must come before the first say, run, task "
+				    "or ask (line %u)", lsn_dir_names[d],
+				    l->lines[k].no);
+	}
+	if (d == LD_TITLE && *title_no != 0)
+		return lsn_err(err, len, l->path, no, "a second title (the "
+		    "first is on line %u)", *title_no);
+	if (d == LD_SEED && *seed_no != 0)
+		return lsn_err(err, len, l->path, no, "a second seed (the "
+		    "first is on line %u)", *seed_no);
+	if (d == LD_CHECK && (*owner < 0 || l->lines[*owner].dir != LD_TASK))
+		return lsn_err(err, len, l->path, no, "'check' outside a "
+		    "task (write a 'task' line first)");
+	if (d == LD_ANSWER && (*owner < 0 || l->lines[*owner].dir != LD_ASK))
+		return lsn_err(err, len, l->path, no, "'answer' outside a "
+		    "question (write an 'ask' line first)");
+	if ((d == LD_HINT || d == LD_SOLUTION) && *owner < 0)
+		return lsn_err(err, len, l->path, no, "'%s' outside a task or "
+		    "question", lsn_dir_names[d]);
+	if (l->n >= LSN_MAX_LINES)
+		return lsn_err(err, len, l->path, no, "too many directives "
+		    "(at most %d)", LSN_MAX_LINES);
+
+	if ((ln = realloc(l->lines, (l->n + 1) * sizeof(*ln))) == NULL)
+		return IKE_ENOMEM;
+	l->lines = ln;
+	ln = &l->lines[l->n];
+	memset(ln, 0, sizeof(*ln));
+	ln->no = no;
+	ln->dir = (enum lsn_dir)d;
+	/* Trailing blanks are not part of the text. */
+	for (nl = text + strlen(text); nl > text && (nl[-1] == ' ' ||
+	    nl[-1] == '\t'); nl--)
+		nl[-1] = '\0';
+	if ((ln->text = strdup(text)) == NULL)
+		return IKE_ENOMEM;
+	l->n++;
+
+	msg[0] = '\0';
+	switch (d) {
+	case LD_TITLE:
+		*title_no = no;
+		if ((l->title = strdup(text)) == NULL)
+			return IKE_ENOMEM;
+		break;
+	case LD_SEED:
+		*seed_no = no;
+		if (lsn_parse_num(text, &l->seed, "a seed", msg,
+		    sizeof(msg)) != 0)
+			return lsn_err(err, len, l->path, no, "seed: %s", msg);
+		break;
+	case LD_GOAL:
+	case LD_SAY:
+	case LD_HINT:
+		break;
+	case LD_RUN:
+	case LD_SOLUTION:
+		if (d == LD_SOLUTION && l->lines[*owner].dir == LD_ASK)
+			break;	/* a question's reference answer */
+		if (lsn_parse_command(text, msg, sizeof(msg)) != 0)
+			return lsn_err(err, len, l->path, no, "%s: %s",
+			    lsn_dir_names[d], msg);
+		break;
+	case LD_TASK:
+	case LD_ASK:
+		*owner = (int)(l->n - 1);
+		if (d == LD_TASK)
+			l->ntasks++;
+		else
+			l->nasks++;
+		break;
+	case LD_CHECK:
+		if (cli_split(text, buf, sizeof(buf), argv, CLI_MAX_ARGS,
+		    &argc, msg, sizeof(msg)) != 0)
+			return lsn_err(err, len, l->path, no, "check: %s",
+			    msg);
+		if (lsn_parse_check(argc, argv, &ln->ck, msg,
+		    sizeof(msg)) != 0)
+			return lsn_err(err, len, l->path, no, "%s", msg);
+		l->nchecks++;
+		break;
+	case LD_ANSWER:
+		if (lsn_parse_answer(text, &ln->ans, msg, sizeof(msg)) != 0)
+			return lsn_err(err, len, l->path, no, "%s", msg);
+		break;
+	}
+	if (d == LD_SAY || d == LD_RUN)
+		*owner = -1;
+	return 0;
+}
+
+/* A task or question without the lines it needs. */
+static int
+lsn_check_block(struct lesson *l, size_t at, size_t end, char *err,
+    size_t len)
+{
+	const struct lsn_line	*b = &l->lines[at];
+	unsigned int		 nck = 0, nsol = 0, nans = 0;
+	size_t			 k;
+
+	for (k = at + 1; k < end; k++) {
+		nck += l->lines[k].dir == LD_CHECK;
+		nsol += l->lines[k].dir == LD_SOLUTION;
+		nans += l->lines[k].dir == LD_ANSWER;
+	}
+	if (b->dir == LD_TASK && nck == 0)
+		return lsn_err(err, len, l->path, b->no, "task has no "
+		    "'check' (how else would the lesson know it is done?)");
+	if (b->dir == LD_TASK && nsol == 0)
+		return lsn_err(err, len, l->path, b->no, "task has no "
+		    "'solution' (the commands the check mode types)");
+	if (b->dir == LD_ASK && nans == 0)
+		return lsn_err(err, len, l->path, b->no, "question has no "
+		    "'answer'");
+	if (b->dir == LD_ASK && nsol != 1)
+		return lsn_err(err, len, l->path, b->no, "question needs "
+		    "exactly one 'solution' (its reference answer), not %u",
+		    nsol);
+	return 0;
+}
+
+/* End of the block that starts at line index AT (a task or ask). */
+static size_t
+lsn_block_end(const struct lesson *l, size_t at)
+{
+	size_t	k;
+
+	for (k = at + 1; k < l->n; k++)
+		if (l->lines[k].dir < LD_CHECK)
+			break;
+	return k;
+}
+
+int
+lesson_parse(FILE *f, const char *path, struct lesson **out, char *err,
+    size_t err_len)
+{
+	struct lesson	*l;
+	char		*s = NULL;
+	size_t		 cap = 0, k, e;
+	ssize_t		 got;
+	unsigned int	 no = 0, title_no = 0, seed_no = 0, ngoals = 0;
+	long		 cols;
+	int		 owner = -1, rc = 0;
+
+	*out = NULL;
+	err[0] = '\0';
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return IKE_ENOMEM;
+	if ((l->path = strdup(path)) == NULL ||
+	    (l->name = lsn_name_of(path)) == NULL) {
+		lesson_free(l);
+		return IKE_ENOMEM;
+	}
+	while ((got = getline(&s, &cap, f)) >= 0) {
+		no++;
+		if (got > 0 && s[got - 1] == '\n')
+			s[--got] = '\0';
+		if (got > 0 && s[got - 1] == '\r')
+			s[--got] = '\0';
+		if ((size_t)got != strlen(s)) {
+			rc = lsn_err(err, err_len, path, no, "line holds a NUL "
+			    "byte");
+			break;
+		}
+		if ((cols = lsn_columns(s)) == -1) {
+			rc = lsn_err(err, err_len, path, no, "not valid UTF-8");
+			break;
+		}
+		if (cols == -2) {
+			rc = lsn_err(err, err_len, path, no, "line holds a "
+			    "control character");
+			break;
+		}
+		if (cols > LSN_COLS) {
+			rc = lsn_err(err, err_len, path, no, "line is %ld "
+			    "columns long (at most %d)", cols, LSN_COLS);
+			break;
+		}
+		for (k = 0; s[k] == ' ' || s[k] == '\t'; k++)
+			;
+		if (s[k] == '\0' || s[k] == '#')
+			continue;
+		if ((rc = lsn_parse_line(l, s, no, &owner, &title_no, &seed_no,
+		    err, err_len)) != 0)
+			break;
+		if (l->lines[l->n - 1].dir == LD_GOAL)
+			ngoals++;
+	}
+	free(s);
+	if (rc == 0 && ferror(f))
+		rc = lsn_err(err, err_len, path, no + 1, "read error");
+	if (rc == 0 && title_no == 0)
+		rc = lsn_err(err, err_len, path, 1, "no 'title' line");
+	if (rc == 0 && seed_no == 0)
+		rc = lsn_err(err, err_len, path, 1, "no 'seed' line (a "
+		    "lesson is seeded, so what it says is what appears)");
+	if (rc == 0 && ngoals == 0)
+		rc = lsn_err(err, err_len, path, 1, "no 'goal' line");
+	if (rc == 0 && l->nasks == 0)
+		rc = lsn_err(err, err_len, path, no > 0 ? no : 1, "the lesson "
+		    "asks no question ('ask' and 'answer')");
+	for (k = 0; rc == 0 && k < l->n; k = e) {
+		e = k + 1;
+		if (l->lines[k].dir == LD_TASK || l->lines[k].dir == LD_ASK) {
+			e = lsn_block_end(l, k);
+			rc = lsn_check_block(l, k, e, err, err_len);
+		}
+	}
+	if (rc != 0) {
+		if (rc == IKE_ENOMEM && err[0] == '\0')
+			snprintf(err, err_len, "%.200s: out of memory", path);
+		lesson_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int
+lesson_load(const char *path, struct lesson **out, char *err,
+    size_t err_len)
+{
+	struct stat	 st;
+	FILE		*f;
+	int		 rc;
+
+	*out = NULL;
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, err_len, "%.200s: cannot open: %s", path,
+		    strerror(errno));
+		return IKE_ENOENT;
+	}
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fclose(f);
+		snprintf(err, err_len, "%.200s: not a regular file", path);
+		return IKE_ENOENT;
+	}
+	rc = lesson_parse(f, path, out, err, err_len);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * Checks and answers. Label matching is the rules' (DESIGN.md, "Fault
+ * rules"): a bare message name matches every resend and instance, a
+ * name with a suffix only itself.
+ */
+static bool
+lsn_label_matches(const char *sel, const char *label)
+{
+	size_t	n = 0, m = 0;
+
+	while (isupper((unsigned char)sel[n]) || isdigit((unsigned char)sel[n]))
+		n++;
+	if (sel[n] != '\0')
+		return strcmp(sel, label) == 0;
+	while (isupper((unsigned char)label[m]) ||
+	    isdigit((unsigned char)label[m]))
+		m++;
+	return m == n && strncmp(sel, label, n) == 0;
+}
+
+/* Is NEEDLE in HAY, ignoring case? */
+static bool
+lsn_has_text(const char *hay, const char *needle)
+{
+	size_t	n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return n == 0;
+}
+
+static bool
+lsn_event_matches(const struct lsn_match *m, const struct tr_event *ev)
+{
+	if (m->kind == LSN_KIND_SENT) {
+		if (ev->kind != TR_SEND && ev->kind != TR_RESEND)
+			return false;
+	} else if ((int)ev->kind != m->kind)
+		return false;
+	if (m->peer != 0 && ev->peer != m->peer)
+		return false;
+	if (m->sel[0] != '\0') {
+		if (ev->kind == TR_STATE) {
+			if (strcmp(ev->to, m->sel) != 0)
+				return false;
+		} else if (!lsn_label_matches(m->sel, ev->label))
+			return false;
+	}
+	if (m->reason[0] != '\0' && !lsn_has_text(ev->reason, m->reason))
+		return false;
+	return true;
+}
+
+/* Events matching M: how many, and the first one (or NULL). */
+static size_t
+lsn_find(const struct sess *s, const struct lsn_match *m,
+    const struct tr_event **first)
+{
+	size_t	k, n = 0;
+
+	*first = NULL;
+	for (k = 0; s != NULL && k < s->trace.n; k++) {
+		if (!lsn_event_matches(m, &s->trace.ev[k]))
+			continue;
+		if (n++ == 0)
+			*first = &s->trace.ev[k];
+	}
+	return n;
+}
+
+static bool
+lsn_peer_in_state(const struct peer *p, const char *st)
+{
+	size_t	k;
+
+	if (strcmp(sess_p1_state_name(p->p1.st), st) == 0)
+		return true;
+	for (k = 0; k < p->nqm; k++)
+		if (strcmp(sess_qm_state_name(p->qm[k].st), st) == 0)
+			return true;
+	return false;
+}
+
+bool
+lesson_check_holds(const struct sess *s, const struct lsn_check *c,
+    char *why, size_t why_len)
+{
+	const struct tr_event	*ev;
+	const struct peer	*p;
+	struct ike_diag		 dg = IKE_DIAG_INIT;
+	char			 v[200];
+	size_t			 n;
+
+	why[0] = '\0';
+	if (s == NULL) {
+		snprintf(why, why_len, "no session yet");
+		return false;
+	}
+	switch (c->kind) {
+	case LC_EVENT:
+		if (lsn_find(s, &c->m, &ev) > 0)
+			return true;
+		snprintf(why, why_len, "no such event in the trace yet");
+		return false;
+	case LC_NO_EVENT:
+		if (lsn_find(s, &c->m, &ev) == 0)
+			return true;
+		snprintf(why, why_len, "there is one at %" PRIu64 " ms",
+		    ev->t_ms);
+		return false;
+	case LC_COUNT:
+		if ((n = lsn_find(s, &c->m, &ev)) == c->num)
+			return true;
+		snprintf(why, why_len, "%zu such events, not %" PRIu64, n,
+		    c->num);
+		return false;
+	case LC_TIME:
+		if (lsn_find(s, &c->m, &ev) == 0) {
+			snprintf(why, why_len, "no such event in the trace "
+			    "yet");
+			return false;
+		}
+		if (ev->t_ms == c->num)
+			return true;
+		snprintf(why, why_len, "the first one is at %" PRIu64 " ms",
+		    ev->t_ms);
+		return false;
+	case LC_STATE:
+		p = &s->peer[c->peer == 'i' ? PEER_I : PEER_R];
+		if (lsn_peer_in_state(p, c->name))
+			return true;
+		snprintf(why, why_len, "%c is in %s", c->peer,
+		    sess_p1_state_name(p->p1.st));
+		if (sess_qm_cur(p) != NULL)
+			snprintf(why + strlen(why), why_len - strlen(why),
+			    ", its Quick Mode in %s",
+			    sess_qm_state_name(sess_qm_cur(p)->st));
+		return false;
+	case LC_SETTING:
+		if (sess_get(s, c->peer == 'i' ? PEER_I : PEER_R, c->name, v,
+		    sizeof(v), &dg) != 0) {
+			snprintf(why, why_len, "%s", dg.msg);
+			return false;
+		}
+		if (strcmp(v, c->value) == 0)
+			return true;
+		snprintf(why, why_len, "%c %s is %s", c->peer, c->name, v);
+		return false;
+	}
+	return false;
+}
+
+/* Append hex of P[0..N) to OUT. */
+static void
+lsn_hex(char *out, size_t len, const uint8_t *p, size_t n)
+{
+	size_t	k, o = 0;
+
+	for (k = 0; k < n && o + 3 <= len; k++, o += 2)
+		snprintf(out + o, len - o, "%02x", p[k]);
+	if (len > 0)
+		out[o < len ? o : len - 1] = '\0';
+}
+
+static void
+lsn_hex_u32(char *out, size_t len, uint32_t v)
+{
+	snprintf(out, len, "%08" PRIx32, v);
+}
+
+/* The value of `= hex PEER FIELD` into OUT; false when not known yet. */
+static bool
+lsn_hex_value(const struct sess *s, const struct lsn_answer *a, char *out,
+    size_t len)
+{
+	const struct peer	*p = &s->peer[a->peer == 'i' ? PEER_I : PEER_R];
+	const struct p1sa	*sa = &p->p1;
+	const struct qmx	*q = sess_qm_cur(p);
+	const char		*f = a->field;
+
+	out[0] = '\0';
+	if (strcmp(f, "icookie") == 0 && sa->st != P1_NONE)
+		lsn_hex(out, len, sa->icookie, sizeof(sa->icookie));
+	else if (strcmp(f, "rcookie") == 0 && sa->st != P1_NONE)
+		lsn_hex(out, len, sa->rcookie, sizeof(sa->rcookie));
+	else if (strcmp(f, "ni") == 0)
+		lsn_hex(out, len, sa->ni.p, sa->ni.len);
+	else if (strcmp(f, "nr") == 0)
+		lsn_hex(out, len, sa->nr.p, sa->nr.len);
+	else if (!sa->has_keys)
+		;
+	else if (strcmp(f, "skeyid") == 0)
+		lsn_hex(out, len, sa->keys.skeyid, sa->keys.hlen);
+	else if (strcmp(f, "skeyid_d") == 0)
+		lsn_hex(out, len, sa->keys.skeyid_d, sa->keys.hlen);
+	else if (strcmp(f, "skeyid_a") == 0)
+		lsn_hex(out, len, sa->keys.skeyid_a, sa->keys.hlen);
+	else if (strcmp(f, "skeyid_e") == 0)
+		lsn_hex(out, len, sa->keys.skeyid_e, sa->keys.hlen);
+	else if (strcmp(f, "ka") == 0)
+		lsn_hex(out, len, sa->keys.ka, sa->keys.klen);
+	else if (strcmp(f, "iv0") == 0)
+		lsn_hex(out, len, sa->keys.iv0, sa->keys.blen);
+	else if (strcmp(f, "hash_i") == 0)
+		lsn_hex(out, len, sa->hash_i, sa->keys.hlen);
+	else if (strcmp(f, "hash_r") == 0)
+		lsn_hex(out, len, sa->hash_r, sa->keys.hlen);
+	else if (q == NULL)
+		;
+	else if (strcmp(f, "msgid") == 0)
+		lsn_hex_u32(out, len, q->msgid);
+	else if (strcmp(f, "spi_i") == 0 && q->spi_i != 0)
+		lsn_hex_u32(out, len, q->spi_i);
+	else if (strcmp(f, "spi_r") == 0 && q->spi_r != 0)
+		lsn_hex_u32(out, len, q->spi_r);
+	else if (strcmp(f, "keymat_ir") == 0)
+		lsn_hex(out, len, q->keymat_ir.p, q->keymat_ir.len);
+	else if (strcmp(f, "keymat_ri") == 0)
+		lsn_hex(out, len, q->keymat_ri.p, q->keymat_ri.len);
+	return out[0] != '\0';
+}
+
+/*
+ * The value a computed answer stands for, as text into OUT; false when
+ * the trace or the peers do not hold it (yet).
+ */
+static bool
+lsn_answer_value(const struct sess *s, const struct lsn_answer *a,
+    char *out, size_t len)
+{
+	const struct tr_event	*ev;
+	size_t			 n;
+
+	out[0] = '\0';
+	if (s == NULL)
+		return false;
+	switch (a->kind) {
+	case LA_TEXT:
+		return false;
+	case LA_HEX:
+		return lsn_hex_value(s, a, out, len);
+	case LA_COUNT:
+		n = lsn_find(s, &a->m, &ev);
+		snprintf(out, len, "%zu", n);
+		return true;
+	case LA_TIME:
+	case LA_PKT:
+		if (lsn_find(s, &a->m, &ev) == 0)
+			return false;
+		if (a->kind == LA_TIME)
+			snprintf(out, len, "%" PRIu64, ev->t_ms);
+		else if (ev->pkt == 0)
+			return false;
+		else
+			snprintf(out, len, "%d", ev->pkt);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Normalise an answer for comparison: lower case, blanks squeezed,
+ * without blanks, quotes and a final period around it.
+ */
+static void
+lsn_norm(const char *in, char *out, size_t len)
+{
+	size_t	o = 0;
+	bool	blank = false;
+
+	while (*in == ' ' || *in == '\t' || *in == '"' || *in == '\'')
+		in++;
+	for (; *in != '\0' && o + 1 < len; in++) {
+		if (*in == ' ' || *in == '\t') {
+			blank = true;
+			continue;
+		}
+		if (blank && o > 0 && o + 2 < len)
+			out[o++] = ' ';
+		blank = false;
+		out[o++] = (char)tolower((unsigned char)*in);
+	}
+	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == '"' ||
+	    out[o - 1] == '\''))
+		o--;
+	out[o] = '\0';
+}
+
+/* A whole number, optionally followed by "ms"; false otherwise. */
+static bool
+lsn_number(const char *s, uint64_t *v)
+{
+	char		 t[64];
+	size_t		 n;
+	unsigned long	 u;
+
+	snprintf(t, sizeof(t), "%s", s);
+	n = strlen(t);
+	if (n > 2 && strcmp(t + n - 2, "ms") == 0)
+		t[n -= 2] = '\0';
+	while (n > 0 && t[n - 1] == ' ')
+		t[--n] = '\0';
+	if (cli_parse_ulong(t, 0, ULONG_MAX, &u) != 0)
+		return false;
+	*v = u;
+	return true;
+}
+
+/* Does the student's TEXT match the accepted answer WANT? */
+static bool
+lsn_match_text(const char *want, const char *text, bool hex)
+{
+	char		 a[CLI_LINE_MAX], b[CLI_LINE_MAX];
+	uint64_t	 x, y;
+	size_t		 k, o = 0, n;
+	const char	*p;
+
+	lsn_norm(want, a, sizeof(a));
+	lsn_norm(text, b, sizeof(b));
+	if (hex) {
+		p = b;
+		if (p[0] == '0' && p[1] == 'x')
+			p += 2;
+		for (k = 0; p[k] != '\0'; k++)
+			if (p[k] != ' ' && p[k] != ':')
+				b[o++] = p[k];
+		b[o] = '\0';
+		n = strlen(a);
+		/* At least 8 digits, or all of a shorter value. */
+		return o >= (n < 8 ? n : 8) && o <= n &&
+		    strncmp(a, b, o) == 0;
+	}
+	if (lsn_number(a, &x) && lsn_number(b, &y))
+		return x == y;
+	return strcmp(a, b) == 0;
+}
+
+bool
+lesson_answer_ok(const struct sess *s, const struct lsn_line *lines,
+    size_t from, size_t to, const char *text)
+{
+	char	v[CLI_LINE_MAX];
+	size_t	k;
+
+	for (k = from; k < to; k++) {
+		const struct lsn_answer	*a = &lines[k].ans;
+
+		if (lines[k].dir != LD_ANSWER)
+			continue;
+		if (a->kind == LA_TEXT) {
+			if (lsn_match_text(lines[k].text, text, false))
+				return true;
+		} else if (lsn_answer_value(s, a, v, sizeof(v)) &&
+		    lsn_match_text(v, text, a->kind == LA_HEX))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The running lesson of a front end. struct cli has no room for it, so
+ * the few front ends of a process (one, or a test's) find theirs here.
+ */
+struct lsn_run {
+	struct cli	*cli;
+	struct lesson	*l;
+	size_t		 pos;		/* next line to process */
+	size_t		 cur;		/* the open task or ask, or SIZE_MAX */
+	bool		 cur_done;
+	unsigned int	 hints;		/* hints shown for the open block */
+	unsigned int	 done;		/* tasks and questions done */
+	bool		 finished;
+};
+
+#define LSN_MAX_RUNS	8
+static struct lsn_run *lsn_runs[LSN_MAX_RUNS];
+
+static struct lsn_run *
+lsn_run_of(const struct cli *cli)
+{
+	size_t	k;
+
+	for (k = 0; k < LSN_MAX_RUNS; k++)
+		if (lsn_runs[k] != NULL && lsn_runs[k]->cli == cli)
+			return lsn_runs[k];
+	return NULL;
+}
+
+void
+lesson_end(struct cli *cli)
+{
+	size_t	k;
+
+	for (k = 0; k < LSN_MAX_RUNS; k++) {
+		if (lsn_runs[k] == NULL || lsn_runs[k]->cli != cli)
+			continue;
+		lesson_free(lsn_runs[k]->l);
+		free(lsn_runs[k]);
+		lsn_runs[k] = NULL;
+	}
+}
+
+/* Print lesson text S escaped, then a newline. */
+static void
+lsn_put(struct cli *cli, const char *prefix, const char *s)
+{
+	fputs(prefix, cli->out);
+	cli_put_escaped(cli->out, s, strlen(s), false);
+	fputc('\n', cli->out);
+}
+
+/*
+ * Run one command for the lesson. Its trace and output are written
+ * into the lesson's own output (cli->out while `lesson` runs), so that
+ * they appear in order between the lines of narration.
+ */
+static int
+lsn_exec(struct cli *cli, const char *cmd)
+{
+	FILE	*tty = cli->tty;
+	int	 rc;
+
+	cli->tty = cli->out;
+	rc = cli_exec_line(cli, cmd);
+	cli->tty = tty;
+	return rc;
+}
+
+/*
+ * Where lesson files live: $IKELAB_LESSONS, ./lessons, lessons next to
+ * the program (or one level up, for build/ikelab), the installed ones.
+ */
+static int
+lsn_dir(char *out, size_t len)
+{
+	struct stat	 st;
+	char		 exe[PATH_MAX], cand[PATH_MAX + 32];
+	const char	*env = getenv("IKELAB_LESSONS");
+	ssize_t		 n;
+	char		*slash;
+	const char	*tries[2] = { "/lessons", "/../lessons" };
+	size_t		 k;
+
+	if (env != NULL && env[0] != '\0') {
+		snprintf(out, len, "%s", env);
+		return 0;
+	}
+	if (stat("lessons", &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(out, len, "lessons");
+		return 0;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (k = 0; k < 2; k++) {
+			snprintf(cand, sizeof(cand), "%s%s", exe, tries[k]);
+			if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode)) {
+				snprintf(out, len, "%s", cand);
+				return 0;
+			}
+		}
+	}
+	snprintf(out, len, "%s/lessons", IKELAB_DATADIR);
+	return stat(out, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static int
+lsn_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lesson files (*.txt) of DIR, sorted; *N of them. */
+static char **
+lsn_list_files(const char *dir, size_t *n)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		**v = NULL, **nv;
+	size_t		 len;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 5 ||
+		    strcmp(e->d_name + len - 4, ".txt") != 0)
+			continue;
+		if ((nv = realloc(v, (*n + 1) * sizeof(*v))) == NULL)
+			break;
+		v = nv;
+		if ((v[*n] = strdup(e->d_name)) != NULL)
+			(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), lsn_cmp);
+	return v;
+}
+
+static void
+lsn_free_list(char **v, size_t n)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		free(v[k]);
+	free(v);
+}
+
+/*
+ * Find lesson NAME: a path to a file, a file name in the lessons
+ * directory with or without ".txt", its number ("3" or "03") or its
+ * topic ("lost-ag3").
+ */
+static int
+lsn_find_file(struct cli *cli, const char *name, char *out, size_t len)
+{
+	struct stat	 st;
+	char		 dir[PATH_MAX], **v;
+	size_t		 n, k, nl = strlen(name), hit = SIZE_MAX;
+	unsigned long	 num, fnum;
+	bool		 isnum = cli_parse_ulong(name, 0, 99, &num) == 0;
+	const char	*dash;
+
+	if (strchr(name, '/') != NULL && stat(name, &st) == 0) {
+		snprintf(out, len, "%s", name);
+		return 0;
+	}
+	if (lsn_dir(dir, sizeof(dir)) != 0)
+		return cli_err(cli, "lesson: no lessons directory (set "
+		    "IKELAB_LESSONS, or run ikelab from its source tree)");
+	v = lsn_list_files(dir, &n);
+	for (k = 0; k < n && hit == SIZE_MAX; k++) {
+		size_t	fl = strlen(v[k]) - 4;
+
+		dash = strchr(v[k], '-');
+		if (strcmp(v[k], name) == 0 ||
+		    (fl == nl && strncmp(v[k], name, nl) == 0))
+			hit = k;
+		else if (dash != NULL && (size_t)(v[k] + fl - dash - 1) == nl &&
+		    strncmp(dash + 1, name, nl) == 0)
+			hit = k;
+		else if (isnum && sscanf(v[k], "%lu", &fnum) == 1 &&
+		    fnum == num)
+			hit = k;
+	}
+	if (hit != SIZE_MAX)
+		snprintf(out, len, "%s/%s", dir, v[hit]);
+	lsn_free_list(v, n);
+	if (hit == SIZE_MAX)
+		return cli_err(cli, "lesson: no lesson '%.100s' (see 'lesson "
+		    "list')", name);
+	return 0;
+}
+
+/* Save progress of R, warning (not failing) when it cannot. */
+static void
+lsn_save_progress(struct cli *cli, struct lsn_run *r)
+{
+	char	path[PATH_MAX];
+
+	if (lesson_progress_path(path, sizeof(path)) != 0)
+		return;
+	if (lesson_progress_set(path, r->l->name, r->done,
+	    r->l->ntasks + r->l->nasks) != 0)
+		fprintf(cli->out, "(progress not saved: cannot write %s)\n",
+		    path);
+}
+
+/* Show the open task or question of R. */
+static void
+lsn_show_block(struct cli *cli, struct lsn_run *r)
+{
+	const struct lsn_line	*b = &r->l->lines[r->cur];
+
+	if (b->dir == LD_TASK) {
+		lsn_put(cli, "Task: ", b->text);
+		fprintf(cli->out, "  (do it with your own commands; then "
+		    "'lesson check'; stuck? 'lesson hint')\n");
+	} else {
+		lsn_put(cli, "Question: ", b->text);
+		fprintf(cli->out, "  (answer with 'lesson answer TEXT'; "
+		    "stuck? 'lesson hint')\n");
+	}
+}
+
+/*
+ * Go on from r->pos: print narration, run the lesson's commands, stop
+ * at the next task or question. A failing command is reported with its
+ * FILE:LINE and stops the lesson there.
+ */
+static int
+lsn_advance(struct cli *cli, struct lsn_run *r)
+{
+	const struct lsn_line	*ln;
+	char			 msg[CLI_ERR_LEN];
+
+	r->cur = SIZE_MAX;
+	r->cur_done = false;
+	r->hints = 0;
+	while (r->pos < r->l->n) {
+		ln = &r->l->lines[r->pos];
+		switch (ln->dir) {
+		case LD_SAY:
+			lsn_put(cli, "", ln->text);
+			r->pos++;
+			break;
+		case LD_RUN:
+			lsn_put(cli, "lesson> ", ln->text);
+			r->pos++;
+			if (lsn_exec(cli, ln->text) < 0) {
+				snprintf(msg, sizeof(msg), "%s", cli->err);
+				return cli_err(cli, "%.200s:%u: %.280s",
+				    r->l->path, ln->no, msg);
+			}
+			break;
+		case LD_TASK:
+		case LD_ASK:
+			r->cur = r->pos;
+			r->pos = lsn_block_end(r->l, r->pos);
+			fputc('\n', cli->out);
+			lsn_show_block(cli, r);
+			return 0;
+		default:
+			r->pos++;
+			break;
+		}
+	}
+	r->finished = true;
+	fputc('\n', cli->out);
+	lsn_put(cli, "End of the lesson: ", r->l->title);
+	fprintf(cli->out, "You did %u of %u tasks and questions. 'lesson "
+	    "list' shows your progress.\n", r->done,
+	    r->l->ntasks + r->l->nasks);
+	return 0;
+}
+
+/* Evaluate the open task's checks; print them when VERBOSE. */
+static bool
+lsn_task_done(struct cli *cli, struct lsn_run *r, bool verbose)
+{
+	size_t			 k, end = lsn_block_end(r->l, r->cur);
+	char			 why[300];
+	bool			 all = true, ok;
+	const struct lsn_line	*ln;
+
+	for (k = r->cur + 1; k < end; k++) {
+		ln = &r->l->lines[k];
+		if (ln->dir != LD_CHECK)
+			continue;
+		ok = lesson_check_holds(cli->s, &ln->ck, why, sizeof(why));
+		all = all && ok;
+		if (!verbose)
+			continue;
+		lsn_put(cli, ok ? "  ok       " : "  not yet  ", ln->text);
+		if (!ok)
+			lsn_put(cli, "           ", why);
+	}
+	return all;
+}
+
+static void
+lsn_mark_done(struct cli *cli, struct lsn_run *r)
+{
+	if (r->cur_done)
+		return;
+	r->cur_done = true;
+	r->done++;
+	lsn_save_progress(cli, r);
+}
+
+static int
+lsn_start(struct cli *cli, const char *name)
+{
+	struct lsn_run	*r;
+	struct lesson	*l;
+	char		 path[PATH_MAX + 64], seed[40], pp[PATH_MAX];
+	size_t		 k;
+	unsigned int	 done, total;
+	int		 rc;
+
+	if (lsn_find_file(cli, name, path, sizeof(path)) != 0)
+		return IKE_ENOENT;
+	if ((rc = lesson_load(path, &l, cli->err, sizeof(cli->err))) != 0)
+		return rc;
+	lesson_end(cli);
+	for (k = 0; k < LSN_MAX_RUNS && lsn_runs[k] != NULL; k++)
+		;
+	if (k == LSN_MAX_RUNS || (r = calloc(1, sizeof(*r))) == NULL) {
+		lesson_free(l);
+		return cli_err(cli, "lesson: out of memory");
+	}
+	r->cli = cli;
+	r->l = l;
+	r->cur = SIZE_MAX;
+	lsn_runs[k] = r;
+
+	lsn_put(cli, "Lesson: ", l->title);
+	for (k = 0; k < l->n; k++)
+		if (l->lines[k].dir == LD_GOAL)
+			lsn_put(cli, "  goal: ", l->lines[k].text);
+	if (lesson_progress_path(pp, sizeof(pp)) == 0 &&
+	    lesson_progress_get(pp, l->name, &done, &total))
+		fprintf(cli->out, "  (last time you did %u of %u)\n", done,
+		    total);
+	fprintf(cli->out, "  'lesson next' goes on, 'lesson hint' helps, "
+	    "'lesson check' checks a task.\n\n");
+	snprintf(seed, sizeof(seed), "seed %" PRIu64, l->seed);
+	if (lsn_exec(cli, seed) < 0)
+		return IKE_ESTATE;
+	return lsn_advance(cli, r);
+}
+
+int
+lesson_begin(struct cli *cli, const char *name)
+{
+	return lsn_start(cli, name);
+}
+
+/* `lesson list`. */
+static int
+lsn_list(struct cli *cli)
+{
+	char		 dir[PATH_MAX], path[PATH_MAX * 2], pp[PATH_MAX];
+	char		 err[LSN_ERR_LEN], **v, *dot;
+	struct lesson	*l;
+	size_t		 n, k;
+	unsigned int	 done, total;
+	bool		 has_pp = lesson_progress_path(pp, sizeof(pp)) == 0;
+
+	if (lsn_dir(dir, sizeof(dir)) != 0)
+		return cli_err(cli, "lesson: no lessons directory (set "
+		    "IKELAB_LESSONS, or run ikelab from its source tree)");
+	v = lsn_list_files(dir, &n);
+	if (n == 0) {
+		lsn_free_list(v, n);
+		return cli_err(cli, "lesson: no lessons in %.200s", dir);
+	}
+	fprintf(cli->out, "lessons (in ");
+	cli_put_escaped(cli->out, dir, strlen(dir), false);
+	fprintf(cli->out, "); 'lesson start NAME' or its number:\n");
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, v[k]);
+		if ((dot = strrchr(v[k], '.')) != NULL)
+			*dot = '\0';
+		fputs("  ", cli->out);
+		cli_put_escaped(cli->out, v[k], strlen(v[k]), false);
+		fprintf(cli->out, "%*s", (int)(strlen(v[k]) < 24 ?
+		    24 - strlen(v[k]) : 1), "");
+		if (lesson_load(path, &l, err, sizeof(err)) != 0) {
+			lsn_put(cli, "BROKEN: ", err);
+			continue;
+		}
+		cli_put_escaped(cli->out, l->title, strlen(l->title), false);
+		if (has_pp && lesson_progress_get(pp, l->name, &done, &total))
+			fprintf(cli->out, "  [%s%u/%u]", done >= total ?
+			    "done " : "", done, total);
+		fputc('\n', cli->out);
+		lesson_free(l);
+	}
+	lsn_free_list(v, n);
+	return 0;
+}
+
+/* Join ARGV[from..argc) with blanks into OUT. */
+static void
+lsn_join(int argc, char **argv, int from, char *out, size_t len)
+{
+	size_t	o = 0;
+	int	k;
+
+	out[0] = '\0';
+	for (k = from; k < argc && o < len; k++)
+		o += (size_t)snprintf(out + o, len - o, "%s%s", k > from ?
+		    " " : "", argv[k]);
+}
+
+static int
+lsn_answer(struct cli *cli, struct lsn_run *r, const char *text)
+{
+	size_t	end = lsn_block_end(r->l, r->cur);
+
+	if (lesson_answer_ok(cli->s, r->l->lines, r->cur + 1, end, text)) {
+		fprintf(cli->out, "Right. 'lesson next' goes on.\n");
+		lsn_mark_done(cli, r);
+		return 0;
+	}
+	fprintf(cli->out, "Not that. Look again (the trace, 'ladder', "
+	    "'show N', 'keys'), or 'lesson hint'.\n");
+	return 0;
+}
+
+static int
+lsn_hint(struct cli *cli, struct lsn_run *r)
+{
+	size_t		 k, end = lsn_block_end(r->l, r->cur);
+	unsigned int	 h = 0;
+	bool		 task = r->l->lines[r->cur].dir == LD_TASK;
+
+	for (k = r->cur + 1; k < end; k++) {
+		if (r->l->lines[k].dir != LD_HINT)
+			continue;
+		if (h++ == r->hints) {
+			r->hints++;
+			lsn_put(cli, "Hint: ", r->l->lines[k].text);
+			return 0;
+		}
+	}
+	if (!task) {
+		fprintf(cli->out, "No more hints for this question; 'lesson "
+		    "skip' moves on without it.\n");
+		return 0;
+	}
+	fprintf(cli->out, "No more hints. The lesson's own solution:\n");
+	for (k = r->cur + 1; k < end; k++)
+		if (r->l->lines[k].dir == LD_SOLUTION)
+			lsn_put(cli, "  ", r->l->lines[k].text);
+	return 0;
+}
+
+int
+cli_cmd_lesson(struct cli *cli, int argc, char **argv)
+{
+	struct lsn_run	*r = lsn_run_of(cli);
+	char		 text[CLI_LINE_MAX];
+	const char	*sub = argc > 1 ? argv[1] : "";
+	bool		 task;
+
+	if (strcmp(sub, "list") == 0 && argc == 2)
+		return lsn_list(cli);
+	if (strcmp(sub, "start") == 0) {
+		if (argc != 3)
+			return cli_err(cli, "lesson: 'start' needs a NAME (see "
+			    "'lesson list')");
+		return lsn_start(cli, argv[2]);
+	}
+	if (argc > 1 && strcmp(sub, "next") != 0 && strcmp(sub, "hint") != 0 &&
+	    strcmp(sub, "check") != 0 && strcmp(sub, "answer") != 0 &&
+	    strcmp(sub, "skip") != 0 && strcmp(sub, "stop") != 0)
+		return cli_err(cli, "lesson: '%.40s' is not a lesson command "
+		    "(list, start NAME, next, hint, check, answer TEXT, skip, "
+		    "stop)", sub);
+	if (argc > 2 && strcmp(sub, "answer") != 0 && strcmp(sub, "check") != 0)
+		return cli_err(cli, "lesson: too many arguments");
+	if (r == NULL)
+		return cli_err(cli, "lesson: no lesson running (try 'lesson "
+		    "list', then 'lesson start NAME')");
+	if (strcmp(sub, "stop") == 0) {
+		lsn_put(cli, "Stopped: ", r->l->title);
+		lesson_end(cli);
+		return 0;
+	}
+	if (r->cur == SIZE_MAX) {
+		if (strcmp(sub, "next") == 0 && !r->finished)
+			return lsn_advance(cli, r);
+		return cli_err(cli, "lesson: the lesson is over ('lesson "
+		    "list', 'lesson start NAME')");
+	}
+	task = r->l->lines[r->cur].dir == LD_TASK;
+	if (argc == 1) {
+		lsn_show_block(cli, r);
+		return 0;
+	}
+	if (strcmp(sub, "hint") == 0)
+		return lsn_hint(cli, r);
+	if (strcmp(sub, "skip") == 0) {
+		fprintf(cli->out, "Skipped.\n");
+		return lsn_advance(cli, r);
+	}
+	if (strcmp(sub, "answer") == 0 || (strcmp(sub, "check") == 0 &&
+	    argc > 2)) {
+		if (task)
+			return cli_err(cli, "lesson: this step is a task, not "
+			    "a question: 'lesson check' checks it");
+		if (argc < 3)
+			return cli_err(cli, "lesson: 'answer' needs the "
+			    "answer");
+		lsn_join(argc, argv, 2, text, sizeof(text));
+		return lsn_answer(cli, r, text);
+	}
+	if (strcmp(sub, "check") == 0) {
+		if (!task)
+			return cli_err(cli, "lesson: this step is a question: "
+			    "'lesson answer TEXT'");
+		if (lsn_task_done(cli, r, true)) {
+			fprintf(cli->out, "Done. 'lesson next' goes on.\n");
+			lsn_mark_done(cli, r);
+		} else
+			fprintf(cli->out, "Not done yet.\n");
+		return 0;
+	}
+	/* next */
+	if (!r->cur_done && task && lsn_task_done(cli, r, false))
+		lsn_mark_done(cli, r);
+	if (!r->cur_done) {
+		if (task)
+			return cli_err(cli, "lesson: the task is not done yet "
+			    "('lesson check' says why; 'lesson skip' moves on "
+			    "without it)");
+		return cli_err(cli, "lesson: answer first ('lesson answer "
+		    "TEXT'; 'lesson skip' moves on without it)");
+	}
+	return lsn_advance(cli, r);
+}
+
+/* Describe what the reference path of line LN did wrong. */
+static int
+lsn_fail(struct cli *cli, const struct lesson *l, unsigned int no,
+    const char *fmt, ...) IKE_PRINTF(4, 5);
+
+static int
+lsn_fail(struct cli *cli, const struct lesson *l, unsigned int no,
+    const char *fmt, ...)
+{
+	char	msg[CLI_ERR_LEN];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cli_err(cli, "%.200s:%u: %.280s", l->path, no, msg);
+}
+
+/* Run command TEXT of line NO quietly; report a failure with FILE:LINE. */
+static int
+lsn_verify_exec(struct cli *cli, const struct lesson *l, unsigned int no,
+    const char *text)
+{
+	char	msg[CLI_ERR_LEN];
+
+	if (cli_exec_line(cli, text) >= 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", cli->err);
+	return lsn_fail(cli, l, no, "'%.60s' failed: %.200s", text, msg);
+}
+
+int
+lesson_verify(struct cli *cli, const struct lesson *l)
+{
+	const struct lsn_line	*b, *ln;
+	char			 seed[40], why[300], v[CLI_ERR_LEN];
+	size_t			 k, j, end;
+	bool			 quiet = cli->quiet, all;
+	int			 rc = 0;
+
+	cli->quiet = true;
+	snprintf(seed, sizeof(seed), "seed %" PRIu64, l->seed);
+	if (cli_exec_line(cli, seed) < 0)
+		rc = lsn_fail(cli, l, 1, "seed: %.200s", cli->err);
+	for (k = 0; rc == 0 && k < l->n; k = end) {
+		b = &l->lines[k];
+		end = k + 1;
+		if (b->dir == LD_RUN)
+			rc = lsn_verify_exec(cli, l, b->no, b->text);
+		if (b->dir != LD_TASK && b->dir != LD_ASK)
+			continue;
+		end = lsn_block_end(l, k);
+		if (b->dir == LD_TASK) {
+			all = true;
+			for (j = k + 1; j < end; j++)
+				if (l->lines[j].dir == LD_CHECK)
+					all = all && lesson_check_holds(cli->s,
+					    &l->lines[j].ck, why, sizeof(why));
+			if (all) {
+				rc = lsn_fail(cli, l, b->no, "the task is done "
+				    "before its solution ran: its checks "
+				    "prove nothing");
+				break;
+			}
+			for (j = k + 1; rc == 0 && j < end; j++)
+				if (l->lines[j].dir == LD_SOLUTION)
+					rc = lsn_verify_exec(cli, l,
+					    l->lines[j].no, l->lines[j].text);
+			for (j = k + 1; rc == 0 && j < end; j++) {
+				ln = &l->lines[j];
+				if (ln->dir == LD_CHECK &&
+				    !lesson_check_holds(cli->s, &ln->ck, why,
+				    sizeof(why)))
+					rc = lsn_fail(cli, l, ln->no, "check "
+					    "'%.80s' fails after the solution: "
+					    "%.150s", ln->text, why);
+			}
+			continue;
+		}
+		for (j = k + 1; j < end; j++)
+			if (l->lines[j].dir == LD_SOLUTION)
+				break;
+		ln = &l->lines[j];
+		if (lesson_answer_ok(cli->s, l->lines, k + 1, end, ln->text))
+			continue;
+		/* Say what the computed answers are now. */
+		why[0] = '\0';
+		for (j = k + 1; j < end; j++)
+			if (l->lines[j].dir == LD_ANSWER &&
+			    l->lines[j].ans.kind != LA_TEXT) {
+				if (!lsn_answer_value(cli->s, &l->lines[j].ans,
+				    v, sizeof(v)))
+					snprintf(v, sizeof(v), "(nothing)");
+				snprintf(why, sizeof(why), " (the tool's "
+				    "answer is %.100s)", v);
+			}
+		rc = lsn_fail(cli, l, ln->no, "reference answer '%.60s' is "
+		    "not accepted%s", ln->text, why);
+	}
+	cli->quiet = quiet;
+	return rc;
+}
+
+int
+lesson_check_file(const char *path, FILE *out, FILE *err)
+{
+	struct cli	 cli;
+	struct lesson	*l;
+	char		 msg[LSN_ERR_LEN];
+	int		 rc;
+
+	if (lesson_load(path, &l, msg, sizeof(msg)) != 0) {
+		cli_put_escaped(err, msg, strlen(msg), false);
+		fputc('\n', err);
+		return 1;
+	}
+	cli_init(&cli, out, err);
+	rc = lesson_verify(&cli, l);
+	if (rc != 0) {
+		cli_put_escaped(err, cli.err, strlen(cli.err), false);
+		fputc('\n', err);
+	} else {
+		cli_put_escaped(out, path, strlen(path), false);
+		fprintf(out, ": ok: %u tasks, %u questions, %u checks, "
+		    "seed %" PRIu64 "\n", l->ntasks, l->nasks, l->nchecks,
+		    l->seed);
+	}
+	cli_free(&cli);
+	lesson_free(l);
+	return rc != 0 ? 1 : 0;
+}
+
+/*
+ * Progress. The file is small; it is read whole, changed and written
+ * back through a temporary file in the same directory.
+ */
+int
+lesson_progress_path(char *out, size_t len)
+{
+	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	int		 n;
+
+	/* The XDG spec says to ignore a relative XDG_STATE_HOME. */
+	if (x != NULL && x[0] == '/')
+		n = snprintf(out, len, "%s/ikelab/progress", x);
+	else if (h != NULL && h[0] == '/')
+		n = snprintf(out, len, "%s/.local/state/ikelab/progress", h);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+struct lsn_prog {
+	char		 name[128];
+	unsigned int	 done;
+	unsigned int	 total;
+};
+
+/*
+ * Read the well-formed lines of PATH into *V (at most the cap); every
+ * other line (a comment, a damaged or over-long line) is skipped.
+ */
+static size_t
+lsn_prog_read(const char *path, struct lsn_prog **v)
+{
+	FILE		*f;
+	char		*line = NULL, *tab1, *tab2, *end;
+	size_t		 cap = 0, n = 0, len;
+	ssize_t		 got;
+	unsigned long	 d, t;
+	struct lsn_prog	*nv;
+
+	*v = NULL;
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while ((got = getline(&line, &cap, f)) >= 0 &&
+	    n < LSN_MAX_PROGRESS) {
+		len = (size_t)got;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len >= LSN_PROGRESS_LINE || len != strlen(line) ||
+		    line[0] == '#' || (tab1 = strchr(line, '\t')) == NULL ||
+		    (tab2 = strchr(tab1 + 1, '\t')) == NULL)
+			continue;
+		*tab1 = *tab2 = '\0';
+		if (line[0] == '\0' || strlen(line) >= sizeof(nv->name) ||
+		    lsn_columns(line) < 0 ||
+		    !isdigit((unsigned char)tab1[1]) ||
+		    !isdigit((unsigned char)tab2[1]))
+			continue;
+		errno = 0;
+		d = strtoul(tab1 + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || d > 100000)
+			continue;
+		t = strtoul(tab2 + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || t > 100000)
+			continue;
+		if ((nv = realloc(*v, (n + 1) * sizeof(**v))) == NULL)
+			break;
+		*v = nv;
+		snprintf(nv[n].name, sizeof(nv[n].name), "%s", line);
+		nv[n].done = (unsigned int)d;
+		nv[n].total = (unsigned int)t;
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+bool
+lesson_progress_get(const char *path, const char *name, unsigned int *done,
+    unsigned int *total)
+{
+	struct lsn_prog	*v;
+	size_t		 n = lsn_prog_read(path, &v), k;
+	bool		 found = false;
+
+	for (k = 0; k < n; k++) {
+		if (strcmp(v[k].name, name) != 0)
+			continue;
+		*done = v[k].done;
+		*total = v[k].total;
+		found = true;
+	}
+	free(v);
+	return found;
+}
+
+/* mkdir -p of the directory part of PATH, mode 0700. */
+static int
+lsn_mkdirs(const char *path)
+{
+	char	d[PATH_MAX], *p;
+
+	if (snprintf(d, sizeof(d), "%s", path) >= (int)sizeof(d))
+		return -1;
+	if ((p = strrchr(d, '/')) == NULL)
+		return 0;
+	*p = '\0';
+	for (p = d + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(d, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int
+lesson_progress_set(const char *path, const char *name, unsigned int done,
+    unsigned int total)
+{
+	struct lsn_prog	*v;
+	size_t		 n, k;
+	char		 tmp[PATH_MAX];
+	FILE		*f;
+	int		 fd, rc = 0;
+	bool		 found = false;
+
+	if (strlen(name) >= sizeof(v->name) || strchr(name, '\t') != NULL ||
+	    strchr(name, '\n') != NULL)
+		return IKE_ESYNTAX;
+	if (lsn_mkdirs(path) != 0)
+		return IKE_ESTATE;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >=
+	    (int)sizeof(tmp))
+		return IKE_ELIMIT;
+	n = lsn_prog_read(path, &v);
+	if ((fd = mkstemp(tmp)) < 0) {
+		free(v);
+		return IKE_ESTATE;
+	}
+	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(tmp);
+		free(v);
+		return IKE_ESTATE;
+	}
+	fprintf(f, "# ikelab lesson progress: name<TAB>done<TAB>total\n");
+	for (k = 0; k < n; k++) {
+		if (strcmp(v[k].name, name) == 0) {
+			if (found)
+				continue;
+			found = true;
+			v[k].done = v[k].done > done ? v[k].done : done;
+			v[k].total = total;
+		}
+		fprintf(f, "%s\t%u\t%u\n", v[k].name, v[k].done, v[k].total);
+	}
+	if (!found)
+		fprintf(f, "%s\t%u\t%u\n", name, done, total);
+	free(v);
+	if (fflush(f) != 0 || ferror(f))
+		rc = IKE_ESTATE;
+	if (fclose(f) != 0)
+		rc = IKE_ESTATE;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = IKE_ESTATE;
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
