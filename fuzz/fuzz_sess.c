@@ -79,6 +79,9 @@ fz_config(struct sess *s, uint8_t opts, struct ike_diag *dg)
 	};
 	int	 rc;
 
+	if ((opts & FZ_OPT_SWAN) &&
+	    (rc = sess_set(s, 3, "profile", "strongswan", dg)) != IKE_OK)
+		return rc;
 	if ((rc = sess_set(s, 3, "group", "1", dg)) != IKE_OK ||
 	    (rc = sess_set(s, 3, "pfs", opts & FZ_OPT_PFS ? "on" : "off",
 	    dg)) != IKE_OK ||

@@ -32,6 +32,7 @@ enum fz_state {
 #define FZ_OPT_PFS	0x08	/* set both pfs on */
 #define FZ_OPT_CLIENT	0x10	/* set both client-ids on */
 #define FZ_OPT_EARLY	0x60	/* early-qm: 0 drop, 1 notify, 2/3 queue */
+#define FZ_OPT_SWAN	0x80	/* set both profile strongswan (first) */
 
 /* How the rest of the input becomes a datagram (third byte, mod 3). */
 enum fz_mode {

@@ -15,7 +15,8 @@
  * OUTDIR/fuzz_cap gets the captures and variants of them written here:
  * other byte order, nanosecond stamps, other link types, pcapng with
  * enhanced and simple packet blocks, NAT-T, VLAN, fragment, ESP frames.
- * OUTDIR/fuzz_cmd gets a few command scripts.
+ * OUTDIR/fuzz_cmd gets a few command scripts, and OUTDIR/fuzz_cmd.dict
+ * the words of the command language.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -286,6 +287,78 @@ cmd_seeds(void)
 	for (k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
 		snprintf(name, sizeof(name), "cmd-%02zu", k);
 		put_file("fuzz_cmd", name, seeds[k], strlen(seeds[k]));
+	}
+}
+
+/* One libFuzzer dictionary entry. */
+static void
+dict_word(FILE *f, const char *w, size_t n)
+{
+	size_t	 k;
+
+	fputc('"', f);
+	for (k = 0; k < n; k++) {
+		if (w[k] == '"' || w[k] == '\\')
+			fputc('\\', f);
+		fputc(w[k], f);
+	}
+	fputs("\"\n", f);
+}
+
+/*
+ * The words of the command language for fuzz_cmd: commands (cli/ is
+ * not linked here, so they are listed), knobs and their values (from
+ * core's table), labels, events and states.
+ */
+static void
+cmd_dict(void)
+{
+	static const char *const words[] = {
+		"start", "step", "tick", "run", "wire", "deliver", "drop",
+		"delay", "dup", "swap", "corrupt", "inject", "rule", "rules",
+		"unrule", "timers", "state", "show", "keys", "ladder", "log",
+		"set", "config", "undo", "reset", "seed", "help", "quit",
+		"i", "r", "both", "i>r", "r>i", "once", "nth", "prob", "bit",
+		"until", "horizon", "AG1", "AG2", "AG3", "QM1", "QM2", "QM3",
+		"INFO", "ESP", "AG2b", "QM1.2", "ms", "s", "m", "0x",
+	};
+	char		 path[4096];
+	const char	*v, *bar;
+	FILE		*f;
+	size_t		 k;
+	int		 e;
+
+	snprintf(path, sizeof(path), "%s/fuzz_cmd.dict", outdir);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		dict_word(f, words[k], strlen(words[k]));
+	for (k = 0; k < sess_nknobs; k++) {
+		dict_word(f, sess_knobs[k].name, strlen(sess_knobs[k].name));
+		for (v = sess_knobs[k].values; *v != '\0'; v = bar + 1) {
+			if ((bar = strchr(v, '|')) == NULL)
+				bar = v + strlen(v);
+			/* Upper case stands for a kind of value, not one. */
+			if (*v < 'A' || *v > 'Z')
+				dict_word(f, v, (size_t)(bar - v));
+			if (*bar == '\0')
+				break;
+		}
+	}
+	for (e = 0; e < TR_NKINDS; e++)
+		dict_word(f, trace_kind_name((enum tr_kind)e),
+		    strlen(trace_kind_name((enum tr_kind)e)));
+	for (e = P1_NONE; e <= P1_DELETED; e++)
+		dict_word(f, sess_p1_state_name((enum p1_state)e),
+		    strlen(sess_p1_state_name((enum p1_state)e)));
+	for (e = QM_NONE; e <= QM_FAILED; e++)
+		dict_word(f, sess_qm_state_name((enum qm_state)e),
+		    strlen(sess_qm_state_name((enum qm_state)e)));
+	if (fclose(f) != 0) {
+		perror(path);
+		exit(1);
 	}
 }
 
@@ -579,7 +652,7 @@ main(int argc, char **argv)
 {
 	static const int opts[] = {
 		0, FZ_OPT_PFS, FZ_OPT_CLIENT, FZ_OPT_PFS | FZ_OPT_CLIENT,
-		0x20, 0x40,
+		0x20, 0x40, FZ_OPT_SWAN, FZ_OPT_SWAN | FZ_OPT_PFS,
 	};
 	char	 tag[32];
 	size_t	 k;
@@ -605,6 +678,7 @@ main(int argc, char **argv)
 	scenario("default", -1, false, NULL);
 	crafted();
 	cmd_seeds();
+	cmd_dict();
 
 	for (a = 2; a < argc; a++)
 		read_capture(argv[a]);

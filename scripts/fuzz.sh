@@ -154,9 +154,11 @@ done
 echo "fuzzing for $secs s each:" $targets
 pids=
 for t in $targets; do
+	dict=
+	[ -f "$out/corpus/$t.dict" ] && dict="-dict=$out/corpus/$t.dict"
 	# shellcheck disable=SC2086
 	"$out/$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-	    -print_final_stats=1 -artifact_prefix="$out/crashes/$t/" \
+	    -print_final_stats=1 -artifact_prefix="$out/crashes/$t/" $dict \
 	    ${FUZZ_FLAGS:-} "$out/corpus/$t" >"$out/log/$t.log" 2>&1 &
 	pids="$pids $!"
 done
