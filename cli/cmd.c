@@ -20,6 +20,7 @@
 #include "export.h"
 #include "lesson.h"
 #include "line.h"
+#include "timeline.h"
 #include "open.h"
 
 #define CLI_STEP_MAX	1000000UL
@@ -1471,6 +1472,14 @@ const struct cli_cmd cli_cmds[] = {
 	    { CA_NONE }, cmd_ladder },
 	{ "log", NULL, 0, 0, 0, "log", "the whole trace as text", NULL,
 	    { CA_NONE }, cmd_log },
+	{ "tui", NULL, 0, 1, 0, "tui [SPEED]",
+	    "full-screen timeline: diagram, peers, timers, command line",
+	    "Every command works on its command line. Esc moves between the\n"
+	    "command line and the diagram (arrows, PgUp/PgDn, Home/End\n"
+	    "scroll and select; Enter or a click decodes a packet; space\n"
+	    "pauses; + and - change the speed; q leaves). There 'run'\n"
+	    "animates at SPEED (1x, 10x, 100x; off: instant; default 1x).\n",
+	    { CA_NONE }, tl_cmd_tui },
 	{ "set", NULL, 2, -1, CLI_CMD_LOG, "set [i|r|both] KEY VALUE",
 	    "change a setting of one or both peers (see 'config')",
 	    "Without i, r or both a peer setting applies to both peers;\n"

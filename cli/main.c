@@ -25,7 +25,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ikelab [--seed N] [-f FILE] [--lesson NAME]\n"
+	    "usage: ikelab [--seed N] [-f FILE | --tui] [--lesson NAME]\n"
 	    "       ikelab --check-lesson FILE\n"
 	    "       ikelab --help | --version\n");
 }
@@ -45,6 +45,8 @@ help(void)
 	    "  --lesson NAME  start lesson NAME ('lesson list' shows them)\n"
 	    "  --check-lesson FILE  check a lesson file and run its reference\n"
 	    "              path; exit 0 when every check and answer holds\n"
+	    "  --tui       open the full-screen timeline first (q leaves it\n"
+	    "              for the prompt)\n"
 	    "  --help      this text\n"
 	    "  --version   the version\n"
 	    "\n"
@@ -77,7 +79,7 @@ begin_lesson(struct cli *cli)
 
 /* The interactive loop. */
 static int
-repl(struct cli *cli)
+repl(struct cli *cli, bool tui)
 {
 	char	*l;
 	int	 bad;
@@ -91,6 +93,8 @@ repl(struct cli *cli)
 		return 1;
 	}
 	begin_lesson(cli);
+	if (tui && cli_exec_line(cli, "tui") < 0)
+		report(cli);
 	while (!cli->quit && (l = line_read(cli, stdin, PROMPT, &bad)) !=
 	    NULL) {
 		line_remember(cli, l);
@@ -131,6 +135,7 @@ main(int argc, char **argv)
 {
 	struct cli	 cli;
 	const char	*file = NULL, *seed = NULL, *check = NULL;
+	bool		 tui = false;
 	unsigned long	 v;
 	FILE		*f;
 	int		 k, rc;
@@ -150,6 +155,8 @@ main(int argc, char **argv)
 			file = argv[++k];
 		else if (strcmp(argv[k], "--seed") == 0 && k + 1 < argc)
 			seed = argv[++k];
+		else if (strcmp(argv[k], "--tui") == 0)
+			tui = true;
 		else if (strncmp(argv[k], "--seed=", 7) == 0)
 			seed = argv[k] + 7;
 		else if (strcmp(argv[k], "--lesson") == 0 && k + 1 < argc)
@@ -189,6 +196,11 @@ main(int argc, char **argv)
 		cli.has_seed = true;
 	}
 
+	if (tui && (file != NULL || !isatty(STDIN_FILENO))) {
+		fprintf(stderr, "ikelab: --tui needs a terminal and no -f\n");
+		usage(stderr);
+		return 2;
+	}
 	if (file != NULL) {
 		if ((f = fopen(file, "r")) == NULL) {
 			fprintf(stderr, "ikelab: cannot open '%s': %s\n", file,
@@ -200,7 +212,7 @@ main(int argc, char **argv)
 	} else if (isatty(STDIN_FILENO)) {
 		cli.interactive = true;
 		cli.show_seed = true;	/* also a seed given with --seed */
-		rc = repl(&cli);
+		rc = repl(&cli, tui);
 	} else
 		rc = script(&cli, stdin, "<stdin>");
 	lesson_end(&cli);

@@ -664,7 +664,7 @@ tl_timer_text(const struct tl_timer *t, char *out, size_t len)
 	else
 		snprintf(next, sizeof(next), "resend %u/%u", t->next_try,
 		    t->tries);
-	snprintf(out, len, "%c %s  %s  in %" PRIu64 " ms  due %" PRIu64,
+	snprintf(out, len, "%c %s %s in %" PRIu64 " ms, due %" PRIu64,
 	    t->peer, t->what, next, t->in_ms, t->due_ms);
 }
 

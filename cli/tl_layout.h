@@ -195,7 +195,7 @@ void	tl_head_text(const struct tl_geom *g, char *out, size_t len);
 
 /* The armed timers of both peers, initiator first; returns how many. */
 size_t	tl_timers(const struct sess *s, struct tl_timer *out, size_t max);
-/* One timer as a line: "AG2  resend 1/5  in 3990 ms  due 4005 ms". */
+/* One timer as a line: "r AG2 resend 1/5 in 3990 ms, due 4005". */
 void	tl_timer_text(const struct tl_timer *t, char *out, size_t len);
 /*
  * The panel of peer P (PEER_I or PEER_R) as lines of text: a title
