@@ -355,10 +355,22 @@ esp_describe(const uint8_t *p, size_t len, char *out, size_t out_len)
 		return;
 	}
 	if (len >= IPV4_HDR && p[0] >> 4 == 4) {
+		size_t	hl = (size_t)(p[0] & 0x0f) * 4;
+
 		fmt_ip(be32(p + 12), a);
 		fmt_ip(be32(p + 16), b);
-		snprintf(out, out_len, "IPv4 %s > %s protocol %u, %zu bytes",
-		    a, b, p[9], len);
+		if (p[9] == IPPROTO_ICMP_NUM && hl >= IPV4_HDR &&
+		    len >= hl + 2)
+			snprintf(out, out_len, "ICMP type %u code %u %s > %s, "
+			    "%zu bytes", p[hl], p[hl + 1], a, b, len);
+		else if ((p[9] == 6 || p[9] == 17) && hl >= IPV4_HDR &&
+		    len >= hl + 4)
+			snprintf(out, out_len, "%s %s:%u > %s:%u, %zu bytes",
+			    p[9] == 6 ? "TCP" : "UDP", a, be16(p + hl), b,
+			    be16(p + hl + 2), len);
+		else
+			snprintf(out, out_len, "IPv4 %s > %s protocol %u, "
+			    "%zu bytes", a, b, p[9], len);
 		return;
 	}
 	snprintf(out, out_len, "%zu bytes, not an IPv4 packet", len);
