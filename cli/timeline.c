@@ -1037,7 +1037,7 @@ draw_diagram(void)
 		tl_row_text(r, &tl.g, line, sizeof(line));
 		at = tl.top + k == tl.sel && tl.focus == TL_FOCUS_DIAG ?
 		    A_REVERSE : A_NORMAL;
-		attrset(at);
+		attrset((int)at);
 		put(y, 0, tl.w, line);
 		if (r->kind == TL_ROW_ARROW) {
 			a = r->head_x < r->shaft_x0 ? r->head_x : r->shaft_x0;

@@ -301,7 +301,13 @@ drop_note(const struct sess *s, const struct tr_event *ev, char *note,
 	note_add(note, len, "dropped%s%s", why[0] != '\0' ? ": " : "", why);
 }
 
-/* The note of an arrow: how it was sent, then what became of it. */
+/*
+ * The note of an arrow: a notify it carries, a delay, what became of
+ * it (dropped and why, in flight, when it arrived if not as planned,
+ * the receiver's reason for discarding it), then how it was sent
+ * (resend, copy, injected, corrupted, swapped). The most important
+ * comes first, since a narrow screen cuts the end.
+ */
 static void
 arrow_note(const struct sess *s, const struct tr_event *sev,
     const struct pkt *pk, const struct tl_pktinfo *pi, enum tl_fate fate,
@@ -317,29 +323,6 @@ arrow_note(const struct sess *s, const struct tr_event *sev,
 			note_add(note, len, "notify %s", nn);
 		else
 			note_add(note, len, "notify %u", ev->notify);
-	}
-	if (sev->kind == TR_RESEND && sev->try_no > 0)
-		note_add(note, len, "resend, try %d", sev->try_no);
-	else if (sev->kind == TR_RESEND && sev->reason[0] != '\0')
-		note_add(note, len, "resend: %s", sev->reason);
-	else if (sev->kind == TR_RESEND)
-		note_add(note, len, "resend");
-	if (pk->copy_of > 0)
-		note_add(note, len, "copy of #%d", pk->copy_of);
-	if (pk->injected)
-		note_add(note, len, "injected");
-	if (pi->corrupt >= 0) {
-		ev = &s->trace.ev[pi->corrupt];
-		if (ev->bit >= 0)
-			note_add(note, len, "corrupted: byte %ld bit %d",
-			    ev->off, ev->bit);
-		else
-			note_add(note, len, "corrupted: byte %ld", ev->off);
-	}
-	if (pi->swap >= 0) {
-		ev = &s->trace.ev[pi->swap];
-		note_add(note, len, "swapped with #%d", ev->pkt == pk->num ?
-		    ev->other : ev->pkt);
 	}
 	if (pi->delay >= 0) {
 		dl = &s->trace.ev[pi->delay];
@@ -370,6 +353,29 @@ arrow_note(const struct sess *s, const struct tr_event *sev,
 		break;
 	case TL_NFATES:
 		break;
+	}
+	if (sev->kind == TR_RESEND && sev->try_no > 0)
+		note_add(note, len, "resend, try %d", sev->try_no);
+	else if (sev->kind == TR_RESEND && sev->reason[0] != '\0')
+		note_add(note, len, "resend: %s", sev->reason);
+	else if (sev->kind == TR_RESEND)
+		note_add(note, len, "resend");
+	if (pk->copy_of > 0)
+		note_add(note, len, "copy of #%d", pk->copy_of);
+	if (pk->injected)
+		note_add(note, len, "injected");
+	if (pi->corrupt >= 0) {
+		ev = &s->trace.ev[pi->corrupt];
+		if (ev->bit >= 0)
+			note_add(note, len, "corrupted: byte %ld bit %d",
+			    ev->off, ev->bit);
+		else
+			note_add(note, len, "corrupted: byte %ld", ev->off);
+	}
+	if (pi->swap >= 0) {
+		ev = &s->trace.ev[pi->swap];
+		note_add(note, len, "swapped with #%d", ev->pkt == pk->num ?
+		    ev->other : ev->pkt);
 	}
 }
 
