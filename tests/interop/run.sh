@@ -238,9 +238,13 @@ conf_pluto() {
 # the XFRM stand-in preloaded
 start_pluto() {
 	local d=$1 ns=$2 k
-	ip netns exec "$ns" env LD_PRELOAD="$work/xfrmshim.so" \
+	# pluto runs helpers from the fixed path /usr/libexec/ipsec: a
+	# private mount namespace shows the unpacked prefix there.
+	ip netns exec "$ns" unshare -m sh -c "mount --bind \
+	    '$lsprefix/usr/libexec' /usr/libexec && exec \"\$@\"" pluto \
+	    env LD_PRELOAD="$work/xfrmshim.so" \
 	    XFRMSHIM_LOG="$d/xfrmshim.log" \
-	    "$lsprefix/usr/libexec/ipsec/pluto" --nofork \
+	    /usr/libexec/ipsec/pluto --nofork \
 	    --config "$d/ipsec.conf" --rundir "$d" --nssdir "$d/nss" \
 	    --secretsfile "$d/ipsec.secrets" --ipsecdir "$d/ipsec.d" \
 	    --logfile "$d/pluto.log" --no-dnssec --use-xfrm \
