@@ -107,6 +107,11 @@ check-valgrind: deps-check
 	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" sh tests/run.sh $(BUILD)
 
+# Real strongSwan and libreswan daemons in network namespaces, as root:
+# regenerates tests/interop/ladders/ and compares them with the profiles.
+interop: ikelab
+	@bash tests/interop/run.sh
+
 check-boundaries:
 	@! grep -nE '#include <(curses|ncurses|readline/)|[^n]printf\(|puts\(|exit\(' \
 	    core/*.c core/*.h | grep -v 'snprintf' || \
@@ -127,7 +132,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz ikelab
 
-.PHONY: bench all run deps-build deps-check check check-asan check-valgrind check-boundaries \
+.PHONY: bench all run deps-build deps-check check check-asan check-valgrind check-boundaries interop \
 	install uninstall clean tests
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
