@@ -644,9 +644,6 @@ lesson_parse(FILE *f, const char *path, struct lesson **out, char *err,
 		    "lesson is seeded, so what it says is what appears)");
 	if (rc == 0 && ngoals == 0)
 		rc = lsn_err(err, err_len, path, 1, "no 'goal' line");
-	if (rc == 0 && l->nasks == 0)
-		rc = lsn_err(err, err_len, path, no > 0 ? no : 1, "the lesson "
-		    "asks no question ('ask' and 'answer')");
 	for (k = 0; rc == 0 && k < l->n; k = e) {
 		e = k + 1;
 		if (l->lines[k].dir == LD_TASK || l->lines[k].dir == LD_ASK) {
@@ -654,6 +651,9 @@ lesson_parse(FILE *f, const char *path, struct lesson **out, char *err,
 			rc = lsn_check_block(l, k, e, err, err_len);
 		}
 	}
+	if (rc == 0 && l->nasks == 0)
+		rc = lsn_err(err, err_len, path, no > 0 ? no : 1, "the lesson "
+		    "asks no question ('ask' and 'answer')");
 	if (rc != 0) {
 		if (rc == IKE_ENOMEM && err[0] == '\0')
 			snprintf(err, err_len, "%.200s: out of memory", path);
@@ -977,13 +977,25 @@ lsn_norm(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
-/* A whole number, optionally followed by "ms"; false otherwise. */
+/*
+ * A whole number, decimal (optionally followed by "ms") or hex with
+ * "0x"; false otherwise.
+ */
 static bool
 lsn_number(const char *s, uint64_t *v)
 {
-	char		 t[64];
+	char		 t[64], *end;
 	size_t		 n;
 	unsigned long	 u;
+
+	if (s[0] == '0' && s[1] == 'x' && isxdigit((unsigned char)s[2])) {
+		errno = 0;
+		u = strtoul(s + 2, &end, 16);
+		if (errno != 0 || *end != '\0')
+			return false;
+		*v = u;
+		return true;
+	}
 
 	snprintf(t, sizeof(t), "%s", s);
 	n = strlen(t);
@@ -1268,13 +1280,13 @@ lsn_show_block(struct cli *cli, struct lsn_run *r)
 	const struct lsn_line	*b = &r->l->lines[r->cur];
 
 	if (b->dir == LD_TASK) {
-		lsn_put(cli, "Task: ", b->text);
-		fprintf(cli->out, "  (do it with your own commands; then "
-		    "'lesson check'; stuck? 'lesson hint')\n");
+		fprintf(cli->out, "Task (your own commands, then 'lesson "
+		    "check'; stuck? 'lesson hint'):\n");
+		lsn_put(cli, "  ", b->text);
 	} else {
-		lsn_put(cli, "Question: ", b->text);
-		fprintf(cli->out, "  (answer with 'lesson answer TEXT'; "
-		    "stuck? 'lesson hint')\n");
+		fprintf(cli->out, "Question ('lesson answer TEXT'; stuck? "
+		    "'lesson hint'):\n");
+		lsn_put(cli, "  ", b->text);
 	}
 }
 
@@ -1289,6 +1301,8 @@ lsn_advance(struct cli *cli, struct lsn_run *r)
 	const struct lsn_line	*ln;
 	char			 msg[CLI_ERR_LEN];
 
+	if (r->cur != SIZE_MAX)
+		fputc('\n', cli->out);
 	r->cur = SIZE_MAX;
 	r->cur_done = false;
 	r->hints = 0;
