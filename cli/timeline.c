@@ -94,8 +94,10 @@ static struct {
 	double		 carry;		/* virtual ms not yet ticked */
 	struct timespec	 last;
 	uint64_t	 horizon_end;
-	char		*tick_entry;	/* our merged "tick" in cli->log */
-	uint64_t	 tick_total;
+	char		*log_entry;	/* our merged entry in cli->log */
+	char		 log_kind;	/* its command: 't'ick or 's'tep */
+	char		 log_text[48];	/* and its text */
+	uint64_t	 log_total;	/* its ms or steps */
 	/* Bytes for Readline, from one key. */
 	unsigned char	 q[16];
 	size_t		 qh;
@@ -390,41 +392,71 @@ anim_stop(const char *why)
 }
 
 /*
- * Keep the animation's ticks as ONE "tick" in the command log (undo
- * and `save script`): consecutive ticks process exactly the events one
- * tick of their sum does.
+ * An animated run is a series of "tick D" (time only: nothing falls
+ * due within D) and "step" (one event, the clock jumps to it). In the
+ * command log (undo, `save script`) a run of ticks is kept as ONE tick
+ * of their sum and a run of steps as ONE "step K": replaying those
+ * processes exactly the same events.
  */
 static void
-anim_merge_log(uint64_t dv)
+anim_merge_log(char kind, uint64_t amount)
 {
 	struct cli	*cli = tl.cli;
 	char		 t[48], *m;
 
-	if (cli->nlog == 0 || strncmp(cli->log[cli->nlog - 1], "tick ", 5))
+	if (cli->nlog == 0)
 		return;
-	if (cli->nlog >= 2 && tl.tick_entry != NULL &&
-	    cli->log[cli->nlog - 2] == tl.tick_entry) {
-		tl.tick_total += dv;
-		snprintf(t, sizeof(t), "tick %" PRIu64 "ms", tl.tick_total);
+	if (cli->nlog >= 2 && tl.log_entry != NULL && tl.log_kind == kind &&
+	    cli->log[cli->nlog - 2] == tl.log_entry &&
+	    strcmp(tl.log_entry, tl.log_text) == 0) {
+		tl.log_total += amount;
+		if (kind == 't')
+			snprintf(t, sizeof(t), "tick %" PRIu64 "ms",
+			    tl.log_total);
+		else
+			snprintf(t, sizeof(t), "step %" PRIu64, tl.log_total);
 		if ((m = strdup(t)) == NULL)
 			return;
 		free(cli->log[cli->nlog - 2]);
 		cli->log[cli->nlog - 2] = m;
 		free(cli->log[cli->nlog - 1]);
 		cli->nlog--;
-		tl.tick_entry = m;
+		tl.log_entry = m;
+		snprintf(tl.log_text, sizeof(tl.log_text), "%s", m);
 		return;
 	}
-	tl.tick_entry = cli->log[cli->nlog - 1];
-	tl.tick_total = dv;
+	tl.log_entry = cli->log[cli->nlog - 1];
+	snprintf(tl.log_text, sizeof(tl.log_text), "%s", tl.log_entry);
+	tl.log_kind = kind;
+	tl.log_total = amount;
 }
 
-/* One frame of an animated run: advance virtual time by wall time. */
+/* Run CMD for the animation, its output thrown away. */
+static int
+anim_exec(const char *cmd, char kind, uint64_t amount)
+{
+	size_t	before = tl.cli->nlog;
+
+	if (exec_capture(cmd, NULL) < 0) {
+		anim_stop("stopped: a step of the run failed");
+		return -1;
+	}
+	if (tl.cli->nlog == before + 1)
+		anim_merge_log(kind, amount);
+	return 0;
+}
+
+/*
+ * One frame of an animated run: virtual time moves by the wall time
+ * since the last frame times the speed. Events due in that span run
+ * one by one; when none is left the run stops at the last one, as a
+ * plain `run` does.
+ */
 static void
 anim_frame(void)
 {
 	struct sess	*s = tl.cli->s;
-	uint64_t	 due, dv;
+	uint64_t	 due, dv, target;
 	char		 cmd[48];
 
 	if (!tl.running || tl.paused || s == NULL)
@@ -434,25 +466,28 @@ anim_frame(void)
 	if (dv == 0)
 		return;
 	tl.carry -= (double)dv;
-	if (!sess_next(s, &due)) {
-		anim_stop("stopped: nothing pending");
-		return;
+	target = s->now_ms + dv;
+	if (target > tl.horizon_end)
+		target = tl.horizon_end;
+	for (;;) {
+		s = tl.cli->s;
+		if (!sess_next(s, &due)) {
+			anim_stop("stopped: nothing pending");
+			return;
+		}
+		if (due > target)
+			break;
+		if (anim_exec("step", 's', 1) != 0)
+			return;
 	}
-	if (s->now_ms + dv > tl.horizon_end)
-		dv = tl.horizon_end > s->now_ms ? tl.horizon_end - s->now_ms :
-		    0;
-	if (dv == 0) {
+	if (target > s->now_ms) {
+		snprintf(cmd, sizeof(cmd), "tick %" PRIu64 "ms",
+		    target - s->now_ms);
+		if (anim_exec(cmd, 't', target - s->now_ms) != 0)
+			return;
+	}
+	if (tl.cli->s->now_ms >= tl.horizon_end)
 		anim_stop("stopped: horizon reached");
-		return;
-	}
-	snprintf(cmd, sizeof(cmd), "tick %" PRIu64 "ms", dv);
-	if (exec_capture(cmd, NULL) < 0) {
-		anim_stop("stopped: tick failed");
-		return;
-	}
-	anim_merge_log(dv);
-	if (!sess_next(tl.cli->s, &due))
-		anim_stop("stopped: nothing pending");
 }
 
 static void
@@ -476,7 +511,7 @@ anim_start(void)
 	tl.running = true;
 	tl.paused = false;
 	tl.carry = 0;
-	tl.tick_entry = NULL;
+	tl.log_entry = NULL;
 	tl.horizon_end = s->now_ms + tl.cli->horizon_ms;
 	clock_gettime(CLOCK_MONOTONIC, &tl.last);
 	tl.follow = true;
@@ -540,6 +575,7 @@ on_line(char *line)
 		return;
 	}
 	line_remember(tl.cli, line);
+	tl.log_entry = NULL;	/* what the user types is never merged */
 	if (cli_split(line, buf, sizeof(buf), argv, CLI_MAX_ARGS, &argc, err,
 	    sizeof(err)) != 0 || argc == 0) {
 		if (argc != 0 || err[0] != '\0')
