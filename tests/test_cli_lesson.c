@@ -620,6 +620,44 @@ lesson_command_walks_a_student_through(void **state)
 }
 
 static void
+lesson_skip_show_and_stop(void **state)
+{
+	struct fx	*fx = *state;
+	const char	*o;
+
+	fx_lesson(fx, "01-small.txt", small);
+	fx_run(fx, "lesson start 01-small");
+	(void)fx_output(fx);
+	fx_run(fx, "lesson");
+	assert_string_equal(fx_output(fx), "Task (your own commands, then "
+	    "'lesson check'; stuck? 'lesson hint'):\n  Step until QM1 is "
+	    "discarded.\n");
+	fx_run(fx, "lesson skip");
+	o = fx_output(fx);
+	assert_non_null(strstr(o, "Skipped.\n\nBetween the steps.\n"));
+	assert_int_equal(cli_exec_line(&fx->cli, "lesson check"),
+	    IKE_ESYNTAX);
+	assert_string_equal(fx->cli.err, "lesson: this step is a question: "
+	    "'lesson answer TEXT'");
+	/* 'lesson check TEXT' answers a question too. */
+	fx_run(fx, "lesson check AM_R_SENT2");
+	assert_non_null(strstr(fx_output(fx), "Right."));
+	fx_run(fx, "lesson hint");
+	assert_string_equal(fx_output(fx), "No more hints for this question; "
+	    "'lesson skip' moves on without it.\n");
+	fx_run(fx, "lesson stop");
+	assert_string_equal(fx_output(fx), "Stopped: A small lesson\n");
+	assert_int_equal(cli_exec_line(&fx->cli, "lesson"), IKE_ESYNTAX);
+	assert_int_equal(cli_exec_line(&fx->cli, "lesson start"),
+	    IKE_ESYNTAX);
+	assert_string_equal(fx->cli.err, "lesson: 'start' needs a NAME (see "
+	    "'lesson list')");
+	/* The session stays as the student left it. */
+	assert_int_equal(fx->cli.s->now_ms, 0);
+	fx_run(fx, "step");
+}
+
+static void
 broken_lesson_is_reported_and_the_session_goes_on(void **state)
 {
 	struct fx	*fx = *state;
@@ -760,6 +798,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    lesson_command_walks_a_student_through, fx_setup,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(lesson_skip_show_and_stop,
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    broken_lesson_is_reported_and_the_session_goes_on,
 		    fx_setup, fx_teardown),

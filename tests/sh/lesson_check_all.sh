@@ -59,7 +59,7 @@ printf 'step 3\nlesson check\nlesson next\nlesson answer AM_R_SENT2\n' |
 grep -q '^Lesson: The lost AG3' "$t/out" || fail "no lesson title"
 grep -q '^Done\.' "$t/out" || fail "the first task was not done"
 grep -q '^Right\.' "$t/out" || fail "the answer was not accepted"
-grep -qx "03-lost-ag3	2	8" "$t/state/ikelab/progress" ||
+grep -qx "03-lost-ag3	2	10" "$t/state/ikelab/progress" ||
     fail "progress: $(cat "$t/state/ikelab/progress")"
 [ "$(stat -c %a "$t/state/ikelab/progress")" = 600 ] ||
     fail "progress file is not 0600"
