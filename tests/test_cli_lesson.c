@@ -683,6 +683,19 @@ broken_lesson_is_reported_and_the_session_goes_on(void **state)
 	assert_string_equal(fx->cli.err, "lesson: no lesson 'nosuch' (see "
 	    "'lesson list')");
 	assert_int_equal(cli_exec_line(&fx->cli, "lesson frob"), IKE_ESYNTAX);
+
+	/* A command of the lesson that fails names its line; the lesson
+	 * stops there and 'lesson next' goes on after it. */
+	fx_lesson(fx, "03-failing.txt", HEAD "say one\nrun deliver 99\n"
+	    "say two\n" TAIL);
+	assert_int_equal(cli_exec_line(&fx->cli, "lesson start failing"),
+	    IKE_ESYNTAX);
+	snprintf(want, sizeof(want), "%s/lessons/03-failing.txt:5: deliver: "
+	    "no packet #99", fx->dir);
+	assert_string_equal(fx->cli.err, want);
+	assert_non_null(strstr(fx_output(fx), "one\nlesson> deliver 99\n"));
+	fx_run(fx, "lesson next");
+	assert_non_null(strstr(fx_output(fx), "two\n\nQuestion"));
 }
 
 static void
