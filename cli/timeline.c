@@ -1262,6 +1262,13 @@ screen_enter(void)
 	if (tcgetattr(STDIN_FILENO, &tl_tio) != 0)
 		return IKE_ESTATE;
 	if (tl.scr == NULL) {
+		/*
+		 * Readline puts LINES and COLUMNS in the environment; curses
+		 * would then never see a resize. Ask the terminal instead.
+		 */
+		use_tioctl(TRUE);
+		unsetenv("LINES");
+		unsetenv("COLUMNS");
 		if ((tl.scr = newterm(NULL, stdout, stdin)) == NULL)
 			return IKE_ESTATE;
 		set_term(tl.scr);
@@ -1347,6 +1354,7 @@ readline_enter(void)
 		rl_outstream = tl.devnull;
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
 	(void)rl_variable_bind("bell-style", "none");
 	rl_callback_handler_install(TL_PROMPT, on_line);
 }
