@@ -963,9 +963,12 @@ on_key(int c)
 		/* A lone Esc moves the focus; Esc + key is Meta for Readline. */
 		wtimeout(stdscr, 0);
 		c2 = wgetch(stdscr);
-		if (c2 == ERR) {
+		if (c2 == ERR || c2 > 255) {
+			/* Esc alone, or Esc then an arrow or a page key. */
 			tl.focus = TL_FOCUS_DIAG;
 			tl.dirty = true;
+			if (c2 != ERR)
+				on_key(c2);
 			return;
 		}
 		feed_key(27);
