@@ -358,6 +358,14 @@ lsn_parse_command(const char *text, char *msg, size_t len)
 		snprintf(msg, len, "'%s' cannot run inside a lesson", c->name);
 		return IKE_ESYNTAX;
 	}
+	/* A lesson file comes from someone else: it touches no files. */
+	if (strcmp(c->name, "save") == 0 || strcmp(c->name, "source") == 0 ||
+	    strcmp(c->name, "open") == 0 || (strcmp(c->name, "inject") == 0 &&
+	    argc > 2 && argv[2][0] == '@')) {
+		snprintf(msg, len, "'%s' cannot run inside a lesson (a lesson "
+		    "reads and writes no files)", c->name);
+		return IKE_ESYNTAX;
+	}
 	if (argc - 1 < c->min_args || (c->max_args >= 0 &&
 	    argc - 1 > c->max_args)) {
 		snprintf(msg, len, "wrong number of arguments (usage: %s)",

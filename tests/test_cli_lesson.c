@@ -175,6 +175,15 @@ parse_reports_every_error_with_file_and_line(void **state)
 		    "t.txt:4: run: 'lesson' cannot run inside a lesson" },
 		{ HEAD "run quit\n" TAIL,
 		    "t.txt:4: run: 'quit' cannot run inside a lesson" },
+		{ HEAD "run save trace /tmp/x --force\n" TAIL, "t.txt:4: run: "
+		    "'save' cannot run inside a lesson (a lesson reads and "
+		    "writes no files)" },
+		{ HEAD "task X\nsolution source /etc/passwd\n" TAIL, "t.txt:5: "
+		    "solution: 'source' cannot run inside a lesson (a lesson "
+		    "reads and writes no files)" },
+		{ HEAD "run inject i @/etc/passwd\n" TAIL, "t.txt:4: run: "
+		    "'inject' cannot run inside a lesson (a lesson reads and "
+		    "writes no files)" },
 		{ HEAD "run start now\n" TAIL, "t.txt:4: run: wrong number of "
 		    "arguments (usage: start)" },
 		{ HEAD "task X\nsolution step\nsolution frob\ncheck state i "
