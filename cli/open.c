@@ -1166,6 +1166,12 @@ check_p1(struct op *op, struct p1ctx *c)
 	}
 	if (f3 < 0) {
 		check_fail(op, "HASH_I: the capture has no AG3");
+		if (c->sp->lastblock.n == c->k.blen) {
+			memcpy(c->last, c->sp->lastblock.p, c->k.blen);
+			c->have_last = true;
+			note(op, "later IVs start from the secrets' last phase "
+			    "1 block");
+		}
 		return;
 	}
 	snprintf(what, sizeof(what), "HASH_I in %s (frame %u)",
@@ -1503,9 +1509,22 @@ op_checks(struct op *op)
 		c->x = &op->x[k];
 		c->sp = sec_for(op->sec, c->x->icookie);
 		check_p1(op, c);
-		for (j = 0; c->have_keys && c->have_last && j < op->nx; j++) {
-			if (memcmp(op->x[j].icookie, c->x->icookie, 8) != 0)
+		for (j = 0; j < op->nx; j++) {
+			char	xl[TR_LABEL_LEN];
+
+			if (memcmp(op->x[j].icookie, c->x->icookie, 8) != 0 ||
+			    (op->x[j].kind != OPX_QM &&
+			    op->x[j].kind != OPX_INFO))
 				continue;
+			if (!c->have_keys || !c->have_last) {
+				base_label(xl, op->x[j].kind == OPX_QM ? "QM" :
+				    "INFO", 0, op->x[j].inst);
+				check_fail(op, "%s, message ID %08x: not "
+				    "checked: %s", xl, op->x[j].msgid,
+				    !c->have_keys ? "no phase 1 keys" :
+				    "no last phase 1 block (AG3 missing)");
+				continue;
+			}
 			if (op->x[j].kind == OPX_QM)
 				check_qm(op, c, (int)j);
 			else if (op->x[j].kind == OPX_INFO)

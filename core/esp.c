@@ -432,7 +432,7 @@ esp_dump(const uint8_t *p, size_t len, size_t blen, size_t icv_len,
 		    8u, len - ESP_HDR_LEN);
 	if (inner != NULL) {
 		esp_describe(inner, inner_len, t, sizeof(t));
-		bput(out, "  decrypted: %s (%zu bytes)\n", t, inner_len);
+		bput(out, "  decrypted, %zu bytes: %s\n", inner_len, t);
 	}
 end:
 	/* Keep the text NUL-terminated without counting the NUL. */

@@ -550,7 +550,7 @@ dump_names_fields_and_offsets(void **state)
 	    "     8  IV               a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\n"
 	    "    24  ciphertext       48 bytes\n"
 	    "    72  ICV              d91a794a26ae83b1a4793d2b\n"
-	    "  decrypted: ICMP echo request 192.0.2.1 > 192.0.2.2 (44 bytes)\n");
+	    "  decrypted, 44 bytes: ICMP echo request 192.0.2.1 > 192.0.2.2\n");
 	buf_free(&out);
 	assert_int_equal(esp_dump(p, 5, 16, 12, NULL, 0, &out), IKE_OK);
 	assert_string_equal((const char *)out.p,
