@@ -360,7 +360,7 @@ exec_show(const char *line, const char *title)
 	if (!tl.sc.too_small && t.n > (size_t)tl.sc.out.h) {
 		view_open(&t, title);
 		text_free(&tl.out);
-		say("(above: PgUp/PgDn scroll it; Esc, then q closes it)");
+		say("(above: PgUp/PgDn scroll it; q in the diagram closes it)");
 		return;
 	}
 	if (tl.viewing)

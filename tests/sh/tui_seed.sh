@@ -96,6 +96,10 @@ keys q
 wait_for "back at the prompt; clock 4025 ms"
 type_line "timers"
 wait_for "no timers armed"
+# And back into the timeline from the prompt: the same session.
+type_line "tui"
+wait_for "4025 ms |                      QM_R_DONE  *"
+grep -qF "r responder: AM_R_DONE" "$t/screen" || fail "r panel after tui"
 type_line "quit"
 wait_exit
 [ "$(cat "$t/rc")" = 0 ] || fail "exit status $(cat "$t/rc")"
