@@ -2,36 +2,63 @@
 # comment). The first file is the real one, the second ikelab's. Only
 # lines up to WINDOW seconds count. They match when both have the same
 # messages in the same order (direction, label, new or resend) and each
-# time differs by at most TOL seconds. Prints both side by side and ends
-# with "match" or "MISMATCH: reason"; the exit status is 0 on a match.
+# time differs by at most TOL seconds. Datagrams less than TOL apart may
+# appear in either order: when two peers' timers fire in the same
+# instant, which datagram leaves first is chance.
+# Prints both side by side and ends with "match" or "MISMATCH: reason";
+# the exit status is 0 on a match.
 #
 #   awk -v window=60 -v tol=0.15 -f compare.awk REAL SIM
+function absf(x) { return x < 0 ? -x : x }
 /^[ \t]*(#|$)/ { next }
-FILENAME == ARGV[1] && $1 + 0 <= window { real[++nr] = $0; next }
-FILENAME == ARGV[2] && $1 + 0 <= window { sim[++ns] = $0; next }
+FILENAME == ARGV[1] && $1 + 0 <= window {
+	nr++; rt[nr] = $1 + 0; rk[nr] = $2 " " $3 " " $4; rl[nr] = $0; next
+}
+FILENAME == ARGV[2] && $1 + 0 <= window {
+	ns++; st[ns] = $1 + 0; sk[ns] = $2 " " $3 " " $4; sl[ns] = $0; next
+}
 END {
 	bad = ""
-	n = nr > ns ? nr : ns
+	slack = tol + 0.0005	# times have three decimals
 	printf "%-28s %-28s %s\n", "real", "ikelab", "dt"
-	for (k = 1; k <= n; k++) {
-		split(real[k], a, " ")
-		split(sim[k], b, " ")
-		note = ""
-		if (k > nr || k > ns) {
-			note = "missing"
-		} else if (a[2] != b[2] || a[3] != b[3] || a[4] != b[4]) {
-			note = "differs"
-		} else {
-			d = b[1] - a[1]
-			note = sprintf("%+.3f", d)
-			if (d > tol + 0.0005 || -d > tol + 0.0005)
-				note = note " TOO FAR"
+	for (k = 1; k <= nr; k++) {
+		hit = 0
+		for (s = 1; s <= ns; s++) {
+			if (used[s] || sk[s] != rk[k])
+				continue
+			if (absf(st[s] - rt[k]) > slack)
+				continue
+			# lines passed over must be simultaneous with it
+			ok = 1
+			for (p = 1; p < s; p++)
+				if (!used[p] && absf(st[p] - st[s]) > slack)
+					ok = 0
+			if (ok) {
+				hit = s
+				break
+			}
 		}
-		printf "%-28s %-28s %s\n", real[k], sim[k], note
-		if (bad == "" && (note == "missing" || note == "differs" ||
-		    note ~ /FAR/))
-			bad = "line " k ": " note
+		if (hit) {
+			used[hit] = 1
+			printf "%-28s %-28s %+.3f\n", rl[k], sl[hit],
+			    st[hit] - rt[k]
+			continue
+		}
+		# no partner: show the first unused ikelab line beside it
+		for (s = 1; s <= ns && used[s]; s++)
+			;
+		printf "%-28s %-28s %s\n", rl[k], s <= ns ? sl[s] : "",
+		    "NO MATCH"
+		if (bad == "")
+			bad = "real line " k " (" rl[k] ") has no partner"
 	}
+	for (s = 1; s <= ns; s++)
+		if (!used[s]) {
+			printf "%-28s %-28s %s\n", "", sl[s], "ONLY IN IKELAB"
+			if (bad == "")
+				bad = "ikelab line " s " (" sl[s] \
+				    ") has no partner"
+		}
 	if (bad == "") {
 		print "match"
 		exit 0
