@@ -76,9 +76,15 @@ tests: $(TESTS)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libikecore.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) -lm
 
+# The timeline's layout also links cli/tl_layout.c.
+$(BUILD)/bench/bench_tl: $(BUILD)/bench/bench_tl.o $(BUILD)/cli/tl_layout.o \
+    $(BUILD)/libikecore.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) -lm
+
 # Benchmarks print figures and ratios; they never fail on speed.
-bench: deps-build $(BUILD)/bench/bench_exchange
+bench: deps-build $(BUILD)/bench/bench_exchange $(BUILD)/bench/bench_tl
 	$(BUILD)/bench/bench_exchange 3
+	$(BUILD)/bench/bench_tl
 
 run: deps-build ikelab
 	./ikelab
