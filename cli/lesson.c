@@ -405,17 +405,26 @@ lsn_name_of(const char *path)
 	return strndup(b, n);
 }
 
-/* Parse one directive line (already checked for columns) into L. */
+/* What the loader knows while it reads a lesson. */
+struct lsn_ps {
+	struct lesson	*l;
+	int		 owner;		/* the open task or ask, or -1 */
+	unsigned int	 title_no;	/* where title and seed were, or 0 */
+	unsigned int	 seed_no;
+	unsigned int	 ngoals;
+	char		*err;
+	size_t		 len;
+};
+
+/*
+ * The directive that line S starts with; *TEXT gets the rest of the
+ * line. -1 (and the message) for an unknown word.
+ */
 static int
-lsn_parse_line(struct lesson *l, char *s, unsigned int no, int *owner,
-    unsigned int *title_no, unsigned int *seed_no, char *err, size_t len)
+lsn_directive(struct lsn_ps *ps, char *s, unsigned int no, char **text)
 {
-	char		 msg[300], word[16];
-	char		 buf[CLI_LINE_MAX];
-	char		*argv[CLI_MAX_ARGS + 1], *text, *nl;
-	struct lsn_line	*ln;
+	char		 word[16];
 	size_t		 k, w = 0;
-	int		 d, argc;
 	unsigned int	 best = 99, dist;
 	const char	*sug = NULL;
 
@@ -423,124 +432,192 @@ lsn_parse_line(struct lesson *l, char *s, unsigned int no, int *owner,
 		s++;
 	while (s[w] != '\0' && s[w] != ' ' && s[w] != '\t')
 		w++;
-	text = s + w;
-	while (*text == ' ' || *text == '\t')
-		text++;
+	for (*text = s + w; **text == ' ' || **text == '\t'; (*text)++)
+		;
+	for (k = 0; k < LSN_NDIRS; k++)
+		if (w == strlen(lsn_dir_names[k]) &&
+		    strncmp(s, lsn_dir_names[k], w) == 0)
+			return (int)k;
 	snprintf(word, sizeof(word), "%.*s", (int)(w < 15 ? w : 15), s);
-	for (d = 0; d < (int)LSN_NDIRS; d++)
-		if (w == strlen(lsn_dir_names[d]) &&
-		    strncmp(s, lsn_dir_names[d], w) == 0)
-			break;
-	if (d == (int)LSN_NDIRS || w >= sizeof(word)) {
-		for (k = 0; k < LSN_NDIRS; k++) {
-			dist = cli_edit_distance(word, lsn_dir_names[k]);
-			if (dist < best && dist <= 2) {
-				best = dist;
-				sug = lsn_dir_names[k];
-			}
+	for (k = 0; k < LSN_NDIRS; k++) {
+		dist = cli_edit_distance(word, lsn_dir_names[k]);
+		if (dist < best && dist <= 2) {
+			best = dist;
+			sug = lsn_dir_names[k];
 		}
-		if (sug != NULL)
-			return lsn_err(err, len, l->path, no, "unknown "
-			    "directive '%s' (did you mean '%s'?)", word, sug);
-		return lsn_err(err, len, l->path, no, "unknown directive '%s' "
-		    "(expected title, goal, seed, say, run, task, check, hint, "
-		    "solution, ask or answer)", word);
 	}
+	if (sug != NULL)
+		lsn_err(ps->err, ps->len, ps->l->path, no, "unknown directive "
+		    "'%s' (did you mean '%s'?)", word, sug);
+	else
+		lsn_err(ps->err, ps->len, ps->l->path, no, "unknown directive "
+		    "'%s' (expected title, goal, seed, say, run, task, check, "
+		    "hint, solution, ask or answer)", word);
+	return -1;
+}
+
+/* Is directive D allowed here (its order, what it belongs to)? */
+static int
+lsn_placement(struct lsn_ps *ps, int d, unsigned int no, const char *text)
+{
+	const struct lesson	*l = ps->l;
+	const char		*name = lsn_dir_names[d];
+	size_t			 k;
+
 	if (*text == '\0' && d != LD_SAY)
-		return lsn_err(err, len, l->path, no, "'%s' needs text",
-		    lsn_dir_names[d]);
-	if ((d == LD_TITLE || d == LD_GOAL || d == LD_SEED) && l->n > 0) {
-		for (k = 0; k < l->n; k++)
-			if (l->lines[k].dir >= LD_SAY)
-				return lsn_err(err, len, l->path, no, "'%s' "
-				    "must come before the first say, run, task "
-				    "or ask (line %u)", lsn_dir_names[d],
-				    l->lines[k].no);
-	}
-	if (d == LD_TITLE && *title_no != 0)
-		return lsn_err(err, len, l->path, no, "a second title (the "
-		    "first is on line %u)", *title_no);
-	if (d == LD_SEED && *seed_no != 0)
-		return lsn_err(err, len, l->path, no, "a second seed (the "
-		    "first is on line %u)", *seed_no);
-	if (d == LD_CHECK && (*owner < 0 || l->lines[*owner].dir != LD_TASK))
-		return lsn_err(err, len, l->path, no, "'check' outside a "
-		    "task (write a 'task' line first)");
-	if (d == LD_ANSWER && (*owner < 0 || l->lines[*owner].dir != LD_ASK))
-		return lsn_err(err, len, l->path, no, "'answer' outside a "
-		    "question (write an 'ask' line first)");
-	if ((d == LD_HINT || d == LD_SOLUTION) && *owner < 0)
-		return lsn_err(err, len, l->path, no, "'%s' outside a task or "
-		    "question", lsn_dir_names[d]);
+		return lsn_err(ps->err, ps->len, l->path, no, "'%s' needs "
+		    "text", name);
+	for (k = 0; d <= LD_SEED && k < l->n; k++)
+		if (l->lines[k].dir >= LD_SAY)
+			return lsn_err(ps->err, ps->len, l->path, no, "'%s' "
+			    "must come before the first say, run, task or ask "
+			    "(line %u)", name, l->lines[k].no);
+	if (d == LD_TITLE && ps->title_no != 0)
+		return lsn_err(ps->err, ps->len, l->path, no, "a second title "
+		    "(the first is on line %u)", ps->title_no);
+	if (d == LD_SEED && ps->seed_no != 0)
+		return lsn_err(ps->err, ps->len, l->path, no, "a second seed "
+		    "(the first is on line %u)", ps->seed_no);
+	if (d == LD_CHECK && (ps->owner < 0 ||
+	    l->lines[ps->owner].dir != LD_TASK))
+		return lsn_err(ps->err, ps->len, l->path, no, "'check' outside "
+		    "a task (write a 'task' line first)");
+	if (d == LD_ANSWER && (ps->owner < 0 ||
+	    l->lines[ps->owner].dir != LD_ASK))
+		return lsn_err(ps->err, ps->len, l->path, no, "'answer' outside "
+		    "a question (write an 'ask' line first)");
+	if ((d == LD_HINT || d == LD_SOLUTION) && ps->owner < 0)
+		return lsn_err(ps->err, ps->len, l->path, no, "'%s' outside a "
+		    "task or question", name);
 	if (l->n >= LSN_MAX_LINES)
-		return lsn_err(err, len, l->path, no, "too many directives "
-		    "(at most %d)", LSN_MAX_LINES);
+		return lsn_err(ps->err, ps->len, l->path, no, "too many "
+		    "directives (at most %d)", LSN_MAX_LINES);
+	return 0;
+}
+
+/* Append directive D of line NO with TEXT (trailing blanks cut). */
+static struct lsn_line *
+lsn_append(struct lesson *l, int d, unsigned int no, char *text)
+{
+	struct lsn_line	*ln;
+	char		*e;
 
 	if ((ln = realloc(l->lines, (l->n + 1) * sizeof(*ln))) == NULL)
-		return IKE_ENOMEM;
+		return NULL;
 	l->lines = ln;
 	ln = &l->lines[l->n];
 	memset(ln, 0, sizeof(*ln));
 	ln->no = no;
 	ln->dir = (enum lsn_dir)d;
-	/* Trailing blanks are not part of the text. */
-	for (nl = text + strlen(text); nl > text && (nl[-1] == ' ' ||
-	    nl[-1] == '\t'); nl--)
-		nl[-1] = '\0';
+	for (e = text + strlen(text); e > text && (e[-1] == ' ' ||
+	    e[-1] == '\t'); e--)
+		e[-1] = '\0';
 	if ((ln->text = strdup(text)) == NULL)
-		return IKE_ENOMEM;
+		return NULL;
 	l->n++;
+	return ln;
+}
 
-	msg[0] = '\0';
-	switch (d) {
+/* Parse what directive line LN says (a seed, a check, an answer...). */
+static int
+lsn_parse_payload(struct lsn_ps *ps, struct lsn_line *ln)
+{
+	struct lesson	*l = ps->l;
+	char		 msg[300], buf[CLI_LINE_MAX];
+	char		*argv[CLI_MAX_ARGS + 1];
+	int		 argc;
+
+	switch (ln->dir) {
 	case LD_TITLE:
-		*title_no = no;
-		if ((l->title = strdup(text)) == NULL)
-			return IKE_ENOMEM;
-		break;
+		ps->title_no = ln->no;
+		return (l->title = strdup(ln->text)) == NULL ? IKE_ENOMEM : 0;
 	case LD_SEED:
-		*seed_no = no;
-		if (lsn_parse_num(text, &l->seed, "a seed", msg,
+		ps->seed_no = ln->no;
+		if (lsn_parse_num(ln->text, &l->seed, "a seed", msg,
 		    sizeof(msg)) != 0)
-			return lsn_err(err, len, l->path, no, "seed: %s", msg);
-		break;
+			return lsn_err(ps->err, ps->len, l->path, ln->no,
+			    "seed: %s", msg);
+		return 0;
 	case LD_GOAL:
-	case LD_SAY:
-	case LD_HINT:
-		break;
+		ps->ngoals++;
+		return 0;
 	case LD_RUN:
 	case LD_SOLUTION:
-		if (d == LD_SOLUTION && l->lines[*owner].dir == LD_ASK)
-			break;	/* a question's reference answer */
-		if (lsn_parse_command(text, msg, sizeof(msg)) != 0)
-			return lsn_err(err, len, l->path, no, "%s: %s",
-			    lsn_dir_names[d], msg);
-		break;
+		if (ln->dir == LD_SOLUTION && l->lines[ps->owner].dir == LD_ASK)
+			return 0;	/* a question's reference answer */
+		if (lsn_parse_command(ln->text, msg, sizeof(msg)) != 0)
+			return lsn_err(ps->err, ps->len, l->path, ln->no,
+			    "%s: %s", lsn_dir_names[ln->dir], msg);
+		return 0;
 	case LD_TASK:
 	case LD_ASK:
-		*owner = (int)(l->n - 1);
-		if (d == LD_TASK)
+		ps->owner = (int)(l->n - 1);
+		if (ln->dir == LD_TASK)
 			l->ntasks++;
 		else
 			l->nasks++;
-		break;
+		return 0;
 	case LD_CHECK:
-		if (cli_split(text, buf, sizeof(buf), argv, CLI_MAX_ARGS,
+		if (cli_split(ln->text, buf, sizeof(buf), argv, CLI_MAX_ARGS,
 		    &argc, msg, sizeof(msg)) != 0)
-			return lsn_err(err, len, l->path, no, "check: %s",
+			return lsn_err(ps->err, ps->len, l->path, ln->no,
+			    "check: %s", msg);
+		if (lsn_parse_check(argc, argv, &ln->ck, msg, sizeof(msg)) != 0)
+			return lsn_err(ps->err, ps->len, l->path, ln->no, "%s",
 			    msg);
-		if (lsn_parse_check(argc, argv, &ln->ck, msg,
-		    sizeof(msg)) != 0)
-			return lsn_err(err, len, l->path, no, "%s", msg);
 		l->nchecks++;
-		break;
+		return 0;
 	case LD_ANSWER:
-		if (lsn_parse_answer(text, &ln->ans, msg, sizeof(msg)) != 0)
-			return lsn_err(err, len, l->path, no, "%s", msg);
-		break;
+		if (lsn_parse_answer(ln->text, &ln->ans, msg, sizeof(msg)) != 0)
+			return lsn_err(ps->err, ps->len, l->path, ln->no, "%s",
+			    msg);
+		return 0;
+	case LD_SAY:
+	case LD_HINT:
+		return 0;
 	}
+	return 0;
+}
+
+/* Parse one directive line S (already checked for columns). */
+static int
+lsn_parse_line(struct lsn_ps *ps, char *s, unsigned int no)
+{
+	struct lsn_line	*ln;
+	char		*text;
+	int		 d, rc;
+
+	if ((d = lsn_directive(ps, s, no, &text)) < 0)
+		return IKE_ESYNTAX;
+	if ((rc = lsn_placement(ps, d, no, text)) != 0)
+		return rc;
+	if ((ln = lsn_append(ps->l, d, no, text)) == NULL)
+		return IKE_ENOMEM;
+	if ((rc = lsn_parse_payload(ps, ln)) != 0)
+		return rc;
 	if (d == LD_SAY || d == LD_RUN)
-		*owner = -1;
+		ps->owner = -1;
+	return 0;
+}
+
+/* Check one raw line of the file: bytes, encoding, width. */
+static int
+lsn_check_raw(struct lsn_ps *ps, const char *s, size_t got, unsigned int no)
+{
+	const char	*path = ps->l->path;
+	long		 cols;
+
+	if (got != strlen(s))
+		return lsn_err(ps->err, ps->len, path, no, "line holds a NUL "
+		    "byte");
+	if ((cols = lsn_columns(s)) == -1)
+		return lsn_err(ps->err, ps->len, path, no, "not valid UTF-8");
+	if (cols == -2)
+		return lsn_err(ps->err, ps->len, path, no, "line holds a "
+		    "control character");
+	if (cols > LSN_COLS)
+		return lsn_err(ps->err, ps->len, path, no, "line is %ld columns "
+		    "long (at most %d)", cols, LSN_COLS);
 	return 0;
 }
 
@@ -586,89 +663,79 @@ lsn_block_end(const struct lesson *l, size_t at)
 	return k;
 }
 
+/* What the whole lesson must have, once every line is read. */
+static int
+lsn_check_whole(struct lsn_ps *ps, unsigned int last)
+{
+	struct lesson	*l = ps->l;
+	size_t		 k, e;
+	int		 rc;
+
+	if (ps->title_no == 0)
+		return lsn_err(ps->err, ps->len, l->path, 1, "no 'title' "
+		    "line");
+	if (ps->seed_no == 0)
+		return lsn_err(ps->err, ps->len, l->path, 1, "no 'seed' line "
+		    "(a lesson is seeded, so what it says is what appears)");
+	if (ps->ngoals == 0)
+		return lsn_err(ps->err, ps->len, l->path, 1, "no 'goal' line");
+	for (k = 0; k < l->n; k = e) {
+		e = k + 1;
+		if (l->lines[k].dir != LD_TASK && l->lines[k].dir != LD_ASK)
+			continue;
+		e = lsn_block_end(l, k);
+		if ((rc = lsn_check_block(l, k, e, ps->err, ps->len)) != 0)
+			return rc;
+	}
+	if (l->nasks == 0)
+		return lsn_err(ps->err, ps->len, l->path, last > 0 ? last : 1,
+		    "the lesson asks no question ('ask' and 'answer')");
+	return 0;
+}
+
 int
 lesson_parse(FILE *f, const char *path, struct lesson **out, char *err,
     size_t err_len)
 {
-	struct lesson	*l;
+	struct lsn_ps	 ps = { NULL, -1, 0, 0, 0, err, err_len };
 	char		*s = NULL;
-	size_t		 cap = 0, k, e;
+	size_t		 cap = 0, k;
 	ssize_t		 got;
-	unsigned int	 no = 0, title_no = 0, seed_no = 0, ngoals = 0;
-	long		 cols;
-	int		 owner = -1, rc = 0;
+	unsigned int	 no = 0;
+	int		 rc = 0;
 
 	*out = NULL;
 	err[0] = '\0';
-	if ((l = calloc(1, sizeof(*l))) == NULL)
+	if ((ps.l = calloc(1, sizeof(*ps.l))) == NULL)
 		return IKE_ENOMEM;
-	if ((l->path = strdup(path)) == NULL ||
-	    (l->name = lsn_name_of(path)) == NULL) {
-		lesson_free(l);
-		return IKE_ENOMEM;
-	}
-	while ((got = getline(&s, &cap, f)) >= 0) {
+	if ((ps.l->path = strdup(path)) == NULL ||
+	    (ps.l->name = lsn_name_of(path)) == NULL)
+		rc = IKE_ENOMEM;
+	while (rc == 0 && (got = getline(&s, &cap, f)) >= 0) {
 		no++;
 		if (got > 0 && s[got - 1] == '\n')
 			s[--got] = '\0';
 		if (got > 0 && s[got - 1] == '\r')
 			s[--got] = '\0';
-		if ((size_t)got != strlen(s)) {
-			rc = lsn_err(err, err_len, path, no, "line holds a NUL "
-			    "byte");
+		if ((rc = lsn_check_raw(&ps, s, (size_t)got, no)) != 0)
 			break;
-		}
-		if ((cols = lsn_columns(s)) == -1) {
-			rc = lsn_err(err, err_len, path, no, "not valid UTF-8");
-			break;
-		}
-		if (cols == -2) {
-			rc = lsn_err(err, err_len, path, no, "line holds a "
-			    "control character");
-			break;
-		}
-		if (cols > LSN_COLS) {
-			rc = lsn_err(err, err_len, path, no, "line is %ld "
-			    "columns long (at most %d)", cols, LSN_COLS);
-			break;
-		}
 		for (k = 0; s[k] == ' ' || s[k] == '\t'; k++)
 			;
-		if (s[k] == '\0' || s[k] == '#')
-			continue;
-		if ((rc = lsn_parse_line(l, s, no, &owner, &title_no, &seed_no,
-		    err, err_len)) != 0)
-			break;
-		if (l->lines[l->n - 1].dir == LD_GOAL)
-			ngoals++;
+		if (s[k] != '\0' && s[k] != '#')
+			rc = lsn_parse_line(&ps, s, no);
 	}
 	free(s);
 	if (rc == 0 && ferror(f))
 		rc = lsn_err(err, err_len, path, no + 1, "read error");
-	if (rc == 0 && title_no == 0)
-		rc = lsn_err(err, err_len, path, 1, "no 'title' line");
-	if (rc == 0 && seed_no == 0)
-		rc = lsn_err(err, err_len, path, 1, "no 'seed' line (a "
-		    "lesson is seeded, so what it says is what appears)");
-	if (rc == 0 && ngoals == 0)
-		rc = lsn_err(err, err_len, path, 1, "no 'goal' line");
-	for (k = 0; rc == 0 && k < l->n; k = e) {
-		e = k + 1;
-		if (l->lines[k].dir == LD_TASK || l->lines[k].dir == LD_ASK) {
-			e = lsn_block_end(l, k);
-			rc = lsn_check_block(l, k, e, err, err_len);
-		}
-	}
-	if (rc == 0 && l->nasks == 0)
-		rc = lsn_err(err, err_len, path, no > 0 ? no : 1, "the lesson "
-		    "asks no question ('ask' and 'answer')");
+	if (rc == 0)
+		rc = lsn_check_whole(&ps, no);
 	if (rc != 0) {
 		if (rc == IKE_ENOMEM && err[0] == '\0')
 			snprintf(err, err_len, "%.200s: out of memory", path);
-		lesson_free(l);
+		lesson_free(ps.l);
 		return rc;
 	}
-	*out = l;
+	*out = ps.l;
 	return 0;
 }
 
@@ -1650,73 +1717,98 @@ lsn_verify_exec(struct cli *cli, const struct lesson *l, unsigned int no,
 	return lsn_fail(cli, l, no, "'%.60s' failed: %.200s", text, msg);
 }
 
+/*
+ * The check mode for task K..END: its checks must not hold yet, then
+ * its solution runs, then every check must hold.
+ */
+static int
+lsn_verify_task(struct cli *cli, const struct lesson *l, size_t k,
+    size_t end)
+{
+	const struct lsn_line	*ln;
+	char			 why[300];
+	size_t			 j;
+	bool			 all = true;
+	int			 rc = 0;
+
+	for (j = k + 1; j < end; j++)
+		if (l->lines[j].dir == LD_CHECK)
+			all = all && lesson_check_holds(cli->s,
+			    &l->lines[j].ck, why, sizeof(why));
+	if (all)
+		return lsn_fail(cli, l, l->lines[k].no, "the task is done "
+		    "before its solution ran: its checks prove nothing");
+	for (j = k + 1; rc == 0 && j < end; j++)
+		if (l->lines[j].dir == LD_SOLUTION)
+			rc = lsn_verify_exec(cli, l, l->lines[j].no,
+			    l->lines[j].text);
+	for (j = k + 1; rc == 0 && j < end; j++) {
+		ln = &l->lines[j];
+		if (ln->dir == LD_CHECK && !lesson_check_holds(cli->s, &ln->ck,
+		    why, sizeof(why)))
+			rc = lsn_fail(cli, l, ln->no, "check '%.80s' fails "
+			    "after the solution: %.150s", ln->text, why);
+	}
+	return rc;
+}
+
+/* The check mode for question K..END: its reference answer is right. */
+static int
+lsn_verify_ask(struct cli *cli, const struct lesson *l, size_t k,
+    size_t end)
+{
+	const struct lsn_line	*sol = NULL;
+	char			 why[300], v[CLI_ERR_LEN];
+	size_t			 j;
+
+	for (j = k + 1; j < end && sol == NULL; j++)
+		if (l->lines[j].dir == LD_SOLUTION)
+			sol = &l->lines[j];
+	if (sol == NULL)
+		return lsn_fail(cli, l, l->lines[k].no, "no solution");
+	if (lesson_answer_ok(cli->s, l->lines, k + 1, end, sol->text))
+		return 0;
+	/* Say what the computed answers are now. */
+	why[0] = '\0';
+	for (j = k + 1; j < end; j++) {
+		if (l->lines[j].dir != LD_ANSWER ||
+		    l->lines[j].ans.kind == LA_TEXT)
+			continue;
+		if (!lsn_answer_value(cli->s, &l->lines[j].ans, v, sizeof(v)))
+			snprintf(v, sizeof(v), "(nothing)");
+		snprintf(why, sizeof(why), " (the tool's answer is %.100s)",
+		    v);
+	}
+	return lsn_fail(cli, l, sol->no, "reference answer '%.60s' is not "
+	    "accepted%s", sol->text, why);
+}
+
 int
 lesson_verify(struct cli *cli, const struct lesson *l)
 {
-	const struct lsn_line	*b, *ln;
-	char			 seed[40], why[300], v[CLI_ERR_LEN];
-	size_t			 k, j, end;
-	bool			 quiet = cli->quiet, all;
+	const struct lsn_line	*b;
+	char			 seed[40], msg[CLI_ERR_LEN];
+	size_t			 k, end;
+	bool			 quiet = cli->quiet;
 	int			 rc = 0;
 
 	cli->quiet = true;
 	snprintf(seed, sizeof(seed), "seed %" PRIu64, l->seed);
-	if (cli_exec_line(cli, seed) < 0)
-		rc = lsn_fail(cli, l, 1, "seed: %.200s", cli->err);
+	if (cli_exec_line(cli, seed) < 0) {
+		snprintf(msg, sizeof(msg), "%s", cli->err);
+		rc = lsn_fail(cli, l, 1, "seed: %.200s", msg);
+	}
 	for (k = 0; rc == 0 && k < l->n; k = end) {
 		b = &l->lines[k];
 		end = k + 1;
 		if (b->dir == LD_RUN)
 			rc = lsn_verify_exec(cli, l, b->no, b->text);
-		if (b->dir != LD_TASK && b->dir != LD_ASK)
-			continue;
-		end = lsn_block_end(l, k);
-		if (b->dir == LD_TASK) {
-			all = true;
-			for (j = k + 1; j < end; j++)
-				if (l->lines[j].dir == LD_CHECK)
-					all = all && lesson_check_holds(cli->s,
-					    &l->lines[j].ck, why, sizeof(why));
-			if (all) {
-				rc = lsn_fail(cli, l, b->no, "the task is done "
-				    "before its solution ran: its checks "
-				    "prove nothing");
-				break;
-			}
-			for (j = k + 1; rc == 0 && j < end; j++)
-				if (l->lines[j].dir == LD_SOLUTION)
-					rc = lsn_verify_exec(cli, l,
-					    l->lines[j].no, l->lines[j].text);
-			for (j = k + 1; rc == 0 && j < end; j++) {
-				ln = &l->lines[j];
-				if (ln->dir == LD_CHECK &&
-				    !lesson_check_holds(cli->s, &ln->ck, why,
-				    sizeof(why)))
-					rc = lsn_fail(cli, l, ln->no, "check "
-					    "'%.80s' fails after the solution: "
-					    "%.150s", ln->text, why);
-			}
-			continue;
+		else if (b->dir == LD_TASK || b->dir == LD_ASK) {
+			end = lsn_block_end(l, k);
+			rc = b->dir == LD_TASK ?
+			    lsn_verify_task(cli, l, k, end) :
+			    lsn_verify_ask(cli, l, k, end);
 		}
-		for (j = k + 1; j < end; j++)
-			if (l->lines[j].dir == LD_SOLUTION)
-				break;
-		ln = &l->lines[j];
-		if (lesson_answer_ok(cli->s, l->lines, k + 1, end, ln->text))
-			continue;
-		/* Say what the computed answers are now. */
-		why[0] = '\0';
-		for (j = k + 1; j < end; j++)
-			if (l->lines[j].dir == LD_ANSWER &&
-			    l->lines[j].ans.kind != LA_TEXT) {
-				if (!lsn_answer_value(cli->s, &l->lines[j].ans,
-				    v, sizeof(v)))
-					snprintf(v, sizeof(v), "(nothing)");
-				snprintf(why, sizeof(why), " (the tool's "
-				    "answer is %.100s)", v);
-			}
-		rc = lsn_fail(cli, l, ln->no, "reference answer '%.60s' is "
-		    "not accepted%s", ln->text, why);
 	}
 	cli->quiet = quiet;
 	return rc;

@@ -249,6 +249,51 @@ parse_counts_columns_not_bytes_and_rejects_nul(void **state)
 	    "file or directory");
 }
 
+/* Parse N bytes of P; the result must be a lesson or a t.txt:LINE error. */
+static void
+parse_bytes_cleanly(const char *p, size_t n)
+{
+	static char	 err[LSN_ERR_LEN];
+	struct lesson	*l = NULL;
+	FILE		*f;
+	int		 rc;
+
+	f = fmemopen((void *)p, n, "r");
+	assert_non_null(f);
+	rc = lesson_parse(f, "t.txt", &l, err, sizeof(err));
+	fclose(f);
+	if (rc == 0) {
+		assert_non_null(l);
+		lesson_free(l);
+		return;
+	}
+	assert_null(l);
+	if (strncmp(err, "t.txt:", 6) != 0 || err[6] < '1' || err[6] > '9')
+		fail_msg("no FILE:LINE in '%s'", err);
+}
+
+static void
+parse_survives_every_prefix_and_byte_flip(void **state)
+{
+	static char	 text[16384];
+	FILE		*f;
+	size_t		 n, k;
+
+	(void)state;
+	f = fopen("lessons/03-lost-ag3.txt", "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	assert_true(n > 1000 && n < sizeof(text));
+	for (k = 1; k <= n; k++)
+		parse_bytes_cleanly(text, k);
+	for (k = 0; k < n; k++) {
+		text[k] = (char)(text[k] ^ 0xff);
+		parse_bytes_cleanly(text, n);
+		text[k] = (char)(text[k] ^ 0xff);
+	}
+}
+
 /* A front end whose output goes to memory. */
 struct fx {
 	struct cli	 cli;
@@ -807,6 +852,7 @@ main(void)
 		cmocka_unit_test(parse_keeps_directives_and_their_lines),
 		cmocka_unit_test(parse_reports_every_error_with_file_and_line),
 		cmocka_unit_test(parse_counts_columns_not_bytes_and_rejects_nul),
+		cmocka_unit_test(parse_survives_every_prefix_and_byte_flip),
 		cmocka_unit_test_setup_teardown(
 		    checks_read_the_trace_and_the_state, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(
