@@ -214,12 +214,20 @@ line_read_plain(FILE *in, int *bad)
 	if ((buf = malloc(CLI_LINE_MAX)) == NULL)
 		return NULL;
 	while ((c = getc(in)) != EOF && c != '\n') {
-		if (c == '\0')
+		/*
+		 * Stop at the first bad byte: a stream without newlines
+		 * (/dev/zero) must not keep us reading forever. The caller
+		 * stops at a bad line anyway.
+		 */
+		if (c == '\0') {
 			nul = true;
-		if (n < CLI_LINE_MAX - 1)
-			buf[n++] = (char)c;
-		else
+			break;
+		}
+		if (n == CLI_LINE_MAX - 1) {
 			*bad = LINE_TOO_LONG;
+			break;
+		}
+		buf[n++] = (char)c;
 	}
 	if (c == EOF && n == 0 && *bad == 0 && !nul) {
 		free(buf);
@@ -242,7 +250,8 @@ line_read(struct cli *cli, FILE *in, const char *prompt, int *bad)
 
 	(void)cli;
 	*bad = 0;
-	if (!line_st.use_rl)
+	/* Readline reads the terminal; a sourced file is read plainly. */
+	if (!line_st.use_rl || in != stdin)
 		return line_read_plain(in, bad);
 	fflush(stdout);
 	if ((l = readline(prompt)) == NULL)
