@@ -1601,30 +1601,70 @@ lsn_hint(struct cli *cli, struct lsn_run *r)
 	return 0;
 }
 
+/* `lesson check` on a task: say which checks hold. */
+static int
+lsn_sub_check(struct cli *cli, struct lsn_run *r)
+{
+	if (lsn_task_done(cli, r, true)) {
+		fprintf(cli->out, "Done. 'lesson next' goes on.\n");
+		lsn_mark_done(cli, r);
+	} else
+		fprintf(cli->out, "Not done yet.\n");
+	return 0;
+}
+
+/* `lesson next`: on, once the open step is done. */
+static int
+lsn_sub_next(struct cli *cli, struct lsn_run *r, bool task)
+{
+	if (!r->cur_done && task && lsn_task_done(cli, r, false))
+		lsn_mark_done(cli, r);
+	if (r->cur_done)
+		return lsn_advance(cli, r);
+	if (task)
+		return cli_err(cli, "lesson: the task is not done yet ('lesson "
+		    "check' says why; 'lesson skip' moves on without it)");
+	return cli_err(cli, "lesson: answer first ('lesson answer TEXT'; "
+	    "'lesson skip' moves on without it)");
+}
+
+/* The words after `lesson`, and how many more each takes. */
+static const struct {
+	const char	*name;
+	int		 min, max;	/* further words; -1: no limit */
+} lsn_subs[] = {
+	{ "list", 0, 0 }, { "start", 1, 1 }, { "next", 0, 0 },
+	{ "hint", 0, 0 }, { "check", 0, -1 }, { "answer", 1, -1 },
+	{ "skip", 0, 0 }, { "stop", 0, 0 },
+};
+
 int
 cli_cmd_lesson(struct cli *cli, int argc, char **argv)
 {
 	struct lsn_run	*r = lsn_run_of(cli);
 	char		 text[CLI_LINE_MAX];
 	const char	*sub = argc > 1 ? argv[1] : "";
+	size_t		 k;
 	bool		 task;
 
-	if (strcmp(sub, "list") == 0 && argc == 2)
-		return lsn_list(cli);
-	if (strcmp(sub, "start") == 0) {
-		if (argc != 3)
-			return cli_err(cli, "lesson: 'start' needs a NAME (see "
-			    "'lesson list')");
-		return lsn_start(cli, argv[2]);
-	}
-	if (argc > 1 && strcmp(sub, "next") != 0 && strcmp(sub, "hint") != 0 &&
-	    strcmp(sub, "check") != 0 && strcmp(sub, "answer") != 0 &&
-	    strcmp(sub, "skip") != 0 && strcmp(sub, "stop") != 0)
+	for (k = 0; argc > 1 && k < sizeof(lsn_subs) / sizeof(lsn_subs[0]);
+	    k++)
+		if (strcmp(lsn_subs[k].name, sub) == 0)
+			break;
+	if (argc > 1 && k == sizeof(lsn_subs) / sizeof(lsn_subs[0]))
 		return cli_err(cli, "lesson: '%.40s' is not a lesson command "
 		    "(list, start NAME, next, hint, check, answer TEXT, skip, "
 		    "stop)", sub);
-	if (argc > 2 && strcmp(sub, "answer") != 0 && strcmp(sub, "check") != 0)
-		return cli_err(cli, "lesson: too many arguments");
+	if (argc > 1 && (argc - 2 < lsn_subs[k].min ||
+	    (lsn_subs[k].max >= 0 && argc - 2 > lsn_subs[k].max)))
+		return cli_err(cli, "lesson: '%s' %s", sub, argc - 2 <
+		    lsn_subs[k].min ? (strcmp(sub, "start") == 0 ? "needs a "
+		    "NAME (see 'lesson list')" : "needs the answer") :
+		    "takes no more words");
+	if (strcmp(sub, "list") == 0)
+		return lsn_list(cli);
+	if (strcmp(sub, "start") == 0)
+		return lsn_start(cli, argv[2]);
 	if (r == NULL)
 		return cli_err(cli, "lesson: no lesson running (try 'lesson "
 		    "list', then 'lesson start NAME')");
@@ -1650,40 +1690,18 @@ cli_cmd_lesson(struct cli *cli, int argc, char **argv)
 		fprintf(cli->out, "Skipped.\n");
 		return lsn_advance(cli, r);
 	}
-	if (strcmp(sub, "answer") == 0 || (strcmp(sub, "check") == 0 &&
-	    argc > 2)) {
-		if (task)
-			return cli_err(cli, "lesson: this step is a task, not "
-			    "a question: 'lesson check' checks it");
-		if (argc < 3)
-			return cli_err(cli, "lesson: 'answer' needs the "
-			    "answer");
-		lsn_join(argc, argv, 2, text, sizeof(text));
-		return lsn_answer(cli, r, text);
-	}
-	if (strcmp(sub, "check") == 0) {
-		if (!task)
-			return cli_err(cli, "lesson: this step is a question: "
-			    "'lesson answer TEXT'");
-		if (lsn_task_done(cli, r, true)) {
-			fprintf(cli->out, "Done. 'lesson next' goes on.\n");
-			lsn_mark_done(cli, r);
-		} else
-			fprintf(cli->out, "Not done yet.\n");
-		return 0;
-	}
-	/* next */
-	if (!r->cur_done && task && lsn_task_done(cli, r, false))
-		lsn_mark_done(cli, r);
-	if (!r->cur_done) {
-		if (task)
-			return cli_err(cli, "lesson: the task is not done yet "
-			    "('lesson check' says why; 'lesson skip' moves on "
-			    "without it)");
-		return cli_err(cli, "lesson: answer first ('lesson answer "
-		    "TEXT'; 'lesson skip' moves on without it)");
-	}
-	return lsn_advance(cli, r);
+	if (strcmp(sub, "next") == 0)
+		return lsn_sub_next(cli, r, task);
+	if (task && argc > 2)
+		return cli_err(cli, "lesson: this step is a task, not a "
+		    "question: 'lesson check' checks it");
+	if (task)
+		return lsn_sub_check(cli, r);
+	if (argc == 2)
+		return cli_err(cli, "lesson: this step is a question: 'lesson "
+		    "answer TEXT'");
+	lsn_join(argc, argv, 2, text, sizeof(text));
+	return lsn_answer(cli, r, text);
 }
 
 /* Describe what the reference path of line LN did wrong. */

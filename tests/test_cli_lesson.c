@@ -706,6 +706,9 @@ lesson_skip_show_and_stop(void **state)
 	    IKE_ESYNTAX);
 	assert_string_equal(fx->cli.err, "lesson: 'start' needs a NAME (see "
 	    "'lesson list')");
+	assert_int_equal(cli_exec_line(&fx->cli, "lesson next now"),
+	    IKE_ESYNTAX);
+	assert_string_equal(fx->cli.err, "lesson: 'next' takes no more words");
 	/* The session stays as the student left it. */
 	assert_int_equal(fx->cli.s->now_ms, 0);
 	fx_run(fx, "step");
