@@ -141,4 +141,4 @@ clean:
 .PHONY: bench all run deps-build deps-check check check-asan check-valgrind check-boundaries interop \
 	install uninstall clean tests
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -559,6 +559,28 @@ p1_choose(const struct pld_sa *sa, const struct p1_prop *c,
 	return -1;
 }
 
+/* A phase 1 identity must be of a type RFC 2407 4.6.2.1 defines. */
+static int
+check_id(const struct pld_chain *c, struct ike_diag *dg)
+{
+	const struct pld_ref	*r = pld_find(c, IKE_PLD_ID);
+	struct pld_id		 id;
+	int			 rc;
+
+	if (r == NULL)
+		return IKE_OK;
+	if ((rc = pld_id_parse(r, &id, dg)) != IKE_OK)
+		return rc;
+	if (id.type < IKE_ID_IPV4_ADDR || id.type > IKE_ID_KEY_ID) {
+		diag_set(dg, IKE_EMALFORMED, r->off + 4,
+		    "identity type %u is not defined", id.type);
+		diag_pld(dg, "ID");
+		dg->notify = IKE_N_INVALID_ID_INFORMATION;
+		return IKE_EMALFORMED;
+	}
+	return IKE_OK;
+}
+
 /* Require payloads of the types in NEED (0-terminated) in C. */
 static int
 need_payloads(const struct pld_chain *c, const uint8_t *need,
@@ -589,7 +611,8 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	struct pkt		*pk;
 	int			 inst;
 
-	if (need_payloads(c, need, &dg) != IKE_OK) {
+	if (need_payloads(c, need, &dg) != IKE_OK ||
+	    check_id(c, &dg) != IKE_OK) {
 		diag_text(&dg, why, sizeof(why));
 		discard(s, p, n, "AG1 rejected: %s", why);
 		return;
@@ -696,6 +719,13 @@ i_check_ag2_sa(const struct peer *p, const struct pld_ref *sar,
 		rc = diag_set(dg, IKE_EMALFORMED, sar->off,
 		    "the responder's SA must hold one proposal with one "
 		    "transform");
+	/* The chosen transform keeps the numbers of the offer (#1, #1). */
+	if (rc == IKE_OK && (psa->prop[0].num != 1 ||
+	    psa->prop[0].xf[0].num != 1))
+		rc = diag_set(dg, IKE_EMALFORMED, psa->prop[0].off + 4,
+		    "the responder answered proposal %u transform %u; only "
+		    "proposal 1 transform 1 was offered", psa->prop[0].num,
+		    psa->prop[0].xf[0].num);
 	if (rc == IKE_OK && psa->prop[0].proto != IKE_PROTO_ISAKMP)
 		rc = diag_set(dg, IKE_EMALFORMED, psa->prop[0].off + 5,
 		    "the proposal's protocol is %u, not PROTO_ISAKMP (1)",
@@ -754,6 +784,7 @@ i_recv_ag2(struct sess *s, struct peer *p, int n, const struct buf *m,
 	uint8_t			 iv[CRYPTO_MAX_BLOCK];
 
 	if (need_payloads(c, need, &dg) != IKE_OK ||
+	    check_id(c, &dg) != IKE_OK ||
 	    i_check_ag2_sa(p, pld_find(c, IKE_PLD_SA), &dg) != IKE_OK) {
 		diag_text(&dg, why, sizeof(why));
 		discard(s, p, n, "AG2 rejected: %s", why);
@@ -930,6 +961,11 @@ recv_aggressive(struct sess *s, struct peer *p, int n, const struct buf *m,
 	char			 why[TR_TEXT_LEN];
 
 	is_ag1 = memcmp(h->rcookie, zero_cookie, IKE_COOKIE_LEN) == 0;
+	if (h->msgid != 0) {
+		discard(s, p, n, "HDR at offset 20: message ID %08x in "
+		    "Aggressive Mode (phase 1 uses 0, RFC 2408 3.1)", h->msgid);
+		return;
+	}
 	/* A failed or deleted phase 1 does not stop a new attempt. */
 	if (p->name == 'r' && is_ag1 && sa->st != P1_NONE &&
 	    sa->st != P1_FAILED && sa->st != P1_DELETED &&
@@ -1634,6 +1670,61 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 	}
 }
 
+/*
+ * A Delete payload arrived (RFC 2408 3.15). Only an authenticated one
+ * is acted on: the ISAKMP SA named by its cookies, or the Quick Mode
+ * whose SPI it names, is gone.
+ */
+static void
+delete_received(struct sess *s, struct peer *p, int n,
+    const struct pld_delete *d, bool authentic)
+{
+	struct p1sa	*sa = &p->p1;
+	struct tr_event	*ev;
+	const char	*label = sess_pkt(s, n)->label;
+	uint32_t	 spi;
+	size_t		 k, j;
+	bool		 found = false;
+
+	if (!authentic) {
+		discard(s, p, n, "unencrypted Delete ignored: it cannot be "
+		    "authenticated");
+		return;
+	}
+	if (d->proto == IKE_PROTO_ISAKMP && d->spi_size == 16 &&
+	    d->count >= 1 && memcmp(d->spis, sa->icookie, 8) == 0 &&
+	    memcmp(d->spis + 8, sa->rcookie, 8) == 0) {
+		eng_timer_cancel(s, p, &sa->tm, "phase 1 deleted");
+		eng_timer_cancel(s, p, &sa->life, "phase 1 deleted");
+		for (k = 0; k < p->nqm; k++)
+			eng_timer_cancel(s, p, &p->qm[k].tm, "phase 1 deleted");
+		eng_eventf(s, TR_SA_DELETED, p->name, n, label,
+		    "the peer deleted the ISAKMP SA");
+		eng_p1_state(s, p, P1_DELETED, "the peer deleted phase 1");
+		sa->has_keys = false;
+		return;
+	}
+	if (d->proto == IKE_PROTO_ESP && d->spi_size == 4) {
+		for (j = 0; j < d->count; j++) {
+			spi = be32(d->spis + 4 * j);
+			for (k = 0; k < p->nqm; k++) {
+				if (p->qm[k].spi_i != spi &&
+				    p->qm[k].spi_r != spi)
+					continue;
+				ev = eng_eventf(s, TR_SA_DELETED, p->name, n,
+				    label, "the peer deleted IPsec SA %08x "
+				    "(Quick Mode %08x)", spi, p->qm[k].msgid);
+				if (ev != NULL)
+					ev->spi = spi;
+				found = true;
+			}
+		}
+		if (found)
+			return;
+	}
+	discard(s, p, n, "Delete for an SA this peer does not hold");
+}
+
 /* Informational message N at peer P (RFC 2409 5.7). */
 static void
 recv_info(struct sess *s, struct peer *p, int n, const struct buf *m,
@@ -1643,6 +1734,7 @@ recv_info(struct sess *s, struct peer *p, int n, const struct buf *m,
 	struct ike_diag		 dg = IKE_DIAG_INIT;
 	struct pld_chain	*c;
 	struct pld_notify	 nt;
+	struct pld_delete	 del;
 	struct buf		 plain = { 0 };
 	const struct pld_ref	*np;
 	uint8_t			 iv[CRYPTO_MAX_BLOCK], last[CRYPTO_MAX_BLOCK];
@@ -1665,17 +1757,28 @@ recv_info(struct sess *s, struct peer *p, int n, const struct buf *m,
 		keep_plain(s, n, &plain);
 		if (!qm_hash_ok(sa, c, &plain, h->msgid, NULL, 1, &dg))
 			goto bad;
-	} else if (pld_chain_parse(m->p + IKE_HDR_LEN, m->len - IKE_HDR_LEN,
-	    IKE_HDR_LEN, h->next, c, &dg) != IKE_OK)
-		goto bad;
+	} else {
+		/* Even unauthenticated, it must be about this peer's SA. */
+		if (sa->st == P1_NONE ||
+		    memcmp(h->icookie, sa->icookie, IKE_COOKIE_LEN) != 0) {
+			discard(s, p, n, "unencrypted Informational for a phase "
+			    "1 this peer does not have (initiator cookie "
+			    "differs)");
+			goto out;
+		}
+		if (pld_chain_parse(m->p + IKE_HDR_LEN, m->len - IKE_HDR_LEN,
+		    IKE_HDR_LEN, h->next, c, &dg) != IKE_OK)
+			goto bad;
+	}
 	if ((np = pld_find(c, IKE_PLD_N)) != NULL) {
 		if (pld_notify_parse(np, &nt, &dg) != IKE_OK)
 			goto bad;
 		notify_received(s, p, n, h->msgid, &nt, enc);
-	} else if (pld_find(c, IKE_PLD_D) != NULL)
-		eng_eventf(s, TR_SA_DELETED, p->name, n, sess_pkt(s, n)->label,
-		    "the peer deleted an SA (Delete payload)");
-	else
+	} else if ((np = pld_find(c, IKE_PLD_D)) != NULL) {
+		if (pld_delete_parse(np, &del, &dg) != IKE_OK)
+			goto bad;
+		delete_received(s, p, n, &del, enc);
+	} else
 		discard(s, p, n, "Informational without N or D payload");
 	goto out;
 bad:

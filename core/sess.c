@@ -240,6 +240,7 @@ pkt_copy(struct sess *s, int n, const char *why)
 		return NULL;
 	cp->copy_of = n;
 	cp->corrupted = pk->corrupted;
+	cp->is_esp = pk->is_esp;
 	cp->injected = pk->injected;
 	ev = eng_eventf(s, TR_DUP, s->peer[from].name, cp->num, label,
 	    "%s", why);
