@@ -134,9 +134,12 @@ cli_save(struct cli *cli, const char *path, bool force,
 	}
 	b.p = (uint8_t *)text;
 	b.len = b.cap = len;
-	/* The same writer as the exports: temporary file, then rename. */
-	rc = export_write_files(paths, data, 1, false, force, err,
-	    sizeof(err));
+	/*
+	 * The same writer as the exports: temporary file, then rename. A
+	 * script that sets a pre-shared key is a secret: mode 0600.
+	 */
+	rc = export_write_files(paths, data, 1, strstr(text, " psk ") != NULL,
+	    force, err, sizeof(err));
 	free(text);
 	if (rc != 0)
 		return cli_err(cli, "save: %s", err);
