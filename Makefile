@@ -118,6 +118,12 @@ check-valgrind: deps-check
 interop: ikelab
 	@bash tests/interop/run.sh
 
+# libFuzzer targets (fuzz/), FUZZ_SECONDS each; see scripts/fuzz.sh.
+FUZZ_SECONDS ?= 60
+
+fuzz: deps-check
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
 check-boundaries:
 	@! grep -nE '#include <(curses|ncurses|readline/)|[^n]printf\(|puts\(|exit\(' \
 	    core/*.c core/*.h | grep -v 'snprintf' || \
@@ -138,7 +144,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz ikelab
 
-.PHONY: bench all run deps-build deps-check check check-asan check-valgrind check-boundaries interop \
+.PHONY: fuzz bench all run deps-build deps-check check check-asan check-valgrind check-boundaries interop \
 	install uninstall clean tests
 
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
