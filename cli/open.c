@@ -785,7 +785,14 @@ op_ladder(struct op *op)
 			continue;
 		memset(row, ' ', LD_WIDTH);
 		row[LD_WIDTH] = '\0';
-		snprintf(t, sizeof(t), "%" PRIu64 " ms", op_ms(op, k));
+		/* The time column holds 9 characters: ms, then s. */
+		if (op_ms(op, k) < 1000000)
+			snprintf(t, sizeof(t), "%" PRIu64 " ms", op_ms(op, k));
+		else if (op_ms(op, k) / 1000 < 10000000)
+			snprintf(t, sizeof(t), "%" PRIu64 " s",
+			    op_ms(op, k) / 1000);
+		else
+			snprintf(t, sizeof(t), "later");
 		if (k == 0 || op_ms(op, k) != op_ms(op, k - 1))
 			memcpy(row + LD_TIME_W - strlen(t), t, strlen(t));
 		for (at = LD_I + 1; at < LD_R; at++)
@@ -794,6 +801,8 @@ op_ladder(struct op *op)
 		row[LD_R] = '|';
 		snprintf(tag, sizeof(tag), " %s #%u ", fr->label, fr->rec.no);
 		n = strlen(tag);
+		if (n > LD_R - LD_I - 5)	/* room between the arrow ends */
+			n = LD_R - LD_I - 5;
 		if (ir) {
 			memcpy(row + LD_I + 3, tag, n);
 			row[LD_R - 1] = '>';
@@ -1318,6 +1327,14 @@ check_qm(struct op *op, struct p1ctx *c, int xi)
 
 		check(op, "spi_ir (secrets file)", b, 4, sq->spi_ir.p,
 		    sq->spi_ir.n, NULL);
+	}
+	if (sq != NULL && sq->spi_ri.n > 0) {
+		uint8_t	b[4] = { (uint8_t)(spi_i >> 24),
+		    (uint8_t)(spi_i >> 16), (uint8_t)(spi_i >> 8),
+		    (uint8_t)spi_i };
+
+		check(op, "spi_ri (secrets file)", b, 4, sq->spi_ri.p,
+		    sq->spi_ri.n, NULL);
 	}
 	ke = nth_pld(&ch[1], IKE_PLD_KE, 0);
 	if (ke != NULL && (sq == NULL || sq->gqm.n == 0)) {

@@ -384,7 +384,7 @@ ikelab_capture_with_resends_and_ping_checks_out(void **state)
 	    "192.0.2.2\n");
 	assert_has(out, "            carries ICMP echo reply 192.0.2.2 > "
 	    "192.0.2.1\n");
-	assert_has(out, "19 checks: 19 passed, 0 failed\n");
+	assert_has(out, "20 checks: 20 passed, 0 failed\n");
 	/* A resend is decoded with its original's plaintext. */
 	assert_int_equal(count_lines(out, "  (decrypted with the secrets)"),
 	    6);
@@ -394,7 +394,7 @@ ikelab_capture_with_resends_and_ping_checks_out(void **state)
 	    fx->dir);
 	out = fx_output(fx);
 	assert_has(out, ": pcap, 11 frames\n");
-	assert_has(out, "19 checks: 19 passed, 0 failed\n");
+	assert_has(out, "20 checks: 20 passed, 0 failed\n");
 	free(out);
 }
 
@@ -528,6 +528,9 @@ broken_captures_give_record_and_offset(void **state)
 	assert_string_equal(fx->cli.err, want);
 }
 
+static void flip_all(struct fx *fx, const uint8_t *p, uint8_t *q,
+    size_t len);
+
 /*
  * Every truncation of the capture and every single-byte change: open
  * either succeeds or fails with a "record N at offset X" or "file
@@ -537,13 +540,14 @@ static void
 every_truncation_and_byte_flip_is_handled(void **state)
 {
 	struct fx	*fx = *state;
-	size_t		 len, k;
+	const char	*vg = getenv("VALGRIND");
+	size_t		 len, k, step = vg != NULL && *vg != '\0' ? 13 : 1;
 	uint8_t		*p = slurp(VEC_PCAP, &len), *q = malloc(len);
 	char		 path[128];
 	unsigned int	 ok = 0, bad = 0;
 
 	assert_non_null(q);
-	for (k = 0; k < len; k++) {
+	for (k = 0; k < len; k += step) {
 		char	line[256];
 		int	rc;
 
@@ -566,9 +570,35 @@ every_truncation_and_byte_flip_is_handled(void **state)
 	}
 	/* Cuts at the ends of records 1 to 9 read; the others are errors
 	 * (the header alone: "no packets in the capture"). */
-	assert_int_equal(ok, 9);
-	assert_int_equal(bad, len - 9);
-	for (k = 0; k < len; k++) {
+	if (step == 1) {
+		assert_int_equal(ok, 9);
+		assert_int_equal(bad, len - 9);
+	}
+	flip_all(fx, p, q, len);
+	free(p);
+	free(q);
+	/* The pcapng copy too: other block types, other offsets. */
+	p = slurp(VEC_PCAPNG, &len);
+	q = malloc(len);
+	assert_non_null(q);
+	flip_all(fx, p, q, len);
+	free(p);
+	free(q);
+}
+
+/*
+ * Open P with each byte in turn inverted; only clean errors allowed.
+ * Under valgrind (make check-valgrind sets VALGRIND) every 13th byte,
+ * as the whole sweep would take minutes there; check-asan does all.
+ */
+static void
+flip_all(struct fx *fx, const uint8_t *p, uint8_t *q, size_t len)
+{
+	const char	*vg = getenv("VALGRIND");
+	char		 path[128];
+	size_t		 k, step = vg != NULL && *vg != '\0' ? 13 : 1;
+
+	for (k = 0; k < len; k += step) {
 		char	line[256];
 
 		memcpy(q, p, len);
@@ -582,8 +612,6 @@ every_truncation_and_byte_flip_is_handled(void **state)
 			fail_msg("flip at %zu: %s", k, fx->cli.err);
 		free(fx_output(fx));
 	}
-	free(p);
-	free(q);
 }
 
 static void
