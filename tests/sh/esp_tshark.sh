@@ -76,4 +76,40 @@ cat >"$t/want" <<EOS
 8|50|$spi_ri|1||||192.0.2.2|192.0.2.1|
 EOS
 cmp -s "$t/want" "$t/nokeys" || fail "without keys: $(cat "$t/nokeys")"
+
+# A corrupted request: ikelab's responder discards it (ICV mismatch)
+# and tshark's ICV check fails on the same record; the next ping
+# (sequence number 2) goes through and is answered (the responder's
+# first reply: 1).
+cat >"$t/cor.ike" <<EOS
+seed 1
+start
+run
+rule corrupt ESP 30 once
+ping
+run
+ping
+run
+save pcap $t/c.pcapng
+save keys $t/c
+EOS
+${VALGRIND:-} "$IKELAB" -f "$t/cor.ike" >"$t/out" 2>"$t/err" ||
+    fail "ikelab: $(cat "$t/err")"
+grep -q ' r  discard  #7   ESP  SPI 0x[0-9a-f]* seq 1: ICV mismatch at offset 72$' "$t/out" ||
+    fail "corrupted request not discarded: $(cat "$t/out")"
+cp "$t/c.esp_sa" "$prof/esp_sa"
+ts -C ikelab -o esp.enable_encryption_decode:TRUE \
+    -o esp.enable_authentication_check:TRUE -o ip.check_checksum:TRUE \
+    -r "$t/c.pcapng" -Y esp -T fields -E separator='|' -e frame.number \
+    -e esp.sequence -e esp.icv_good -e esp.icv_bad -e icmp.type \
+    -e frame.comment >"$t/cor" || fail "tshark cannot read the capture"
+cat >"$t/want" <<EOS
+7|1|0|1||#7 ESP; corrupted by rule 1 (corrupt ESP 30 once): byte 30 was 0x9f, now 0x60; discarded by r: SPI $spi_ir seq 1: ICV mismatch at offset 72
+8|2|1|0|8|#8 ESP
+9|1|1|0|0|#9 ESP
+EOS
+cmp -s "$t/want" "$t/cor" || {
+	diff "$t/want" "$t/cor"
+	fail "tshark's view of the corrupted ping differs"
+}
 exit 0
