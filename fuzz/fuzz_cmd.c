@@ -30,7 +30,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Commands that touch neither files nor the terminal. */
 static const char *const safe_cmds[] = {
 	"start", "step", "tick", "run", "wire", "deliver", "drop", "delay",
-	"dup", "swap", "corrupt", "inject", "rule", "rules", "unrule",
+	"dup", "swap", "corrupt", "ping", "inject", "rule", "rules", "unrule",
 	"timers", "state", "show", "keys", "ladder", "log", "set", "config",
 	"undo", "reset", "seed", "help", "quit",
 };

@@ -1,7 +1,7 @@
 /*
  * gen_corpus.c: writes the seed corpora of the fuzz targets.
  *
- *   gen_corpus OUTDIR CAPTURE...
+ *   gen_corpus OUTDIR [CAPTURE | SECRETS.txt]...
  *
  * OUTDIR/fuzz_pld gets every packet of a few scenarios (the seed story,
  * clean exchanges with and without PFS and client IDs, a wrong PSK, an
@@ -17,6 +17,10 @@
  * enhanced and simple packet blocks, NAT-T, VLAN, fragment, ESP frames.
  * OUTDIR/fuzz_cmd gets a few command scripts, and OUTDIR/fuzz_cmd.dict
  * the words of the command language.
+ * OUTDIR/fuzz_open gets the captures, alone and with the secrets files
+ * (*.txt) given, in fuzz_open.c's layout.
+ * OUTDIR/fuzz_esp gets the ESP packets of the captures and ICMP echo
+ * packets padded as ESP plaintext, in fuzz_esp.c's layout.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "cap.h"
+#include "esp.h"
 #include "fuzz_sess.h"
 #include "pld.h"
 
@@ -371,6 +376,97 @@ struct frame {
 static struct frame frames[MAX_FRAMES];
 static size_t nframes;
 
+/* The secrets file (the last *.txt argument), for fuzz_open. */
+static struct buf secrets;
+
+/* The whole file PATH into B. */
+static void
+read_file(const char *path, struct buf *b)
+{
+	char	 chunk[4096];
+	size_t	 n;
+	FILE	*f;
+
+	b->len = 0;
+	if ((f = fopen(path, "rb")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n))
+			exit(1);
+	fclose(f);
+}
+
+/* fuzz_open seeds of capture FILE: alone, with secrets, with --psk. */
+static void
+open_seeds(const char *base, const struct buf *file)
+{
+	struct buf	 b = { 0 };
+	char		 name[160];
+	uint8_t		 flags;
+
+	for (flags = 0; flags < 4; flags++) {
+		if (flags == 2 || (flags != 0 && secrets.len == 0))
+			continue;
+		b.len = 0;
+		if (buf_add_u8(&b, flags) || buf_add_u16(&b, flags ?
+		    (uint16_t)secrets.len : 0) ||
+		    (flags && buf_add(&b, secrets.p, secrets.len)) ||
+		    buf_add(&b, file->p, file->len))
+			exit(1);
+		snprintf(name, sizeof(name), "%s-%u", base, flags);
+		put_buf("fuzz_open", name, &b);
+	}
+	buf_free(&b);
+}
+
+/* fuzz_esp seed: transform byte SEL, then P. */
+static void
+esp_seed(const char *name, uint8_t sel, const uint8_t *p, size_t n)
+{
+	struct buf	 b = { 0 };
+
+	if (buf_add_u8(&b, sel) || buf_add(&b, p, n))
+		exit(1);
+	put_buf("fuzz_esp", name, &b);
+	buf_free(&b);
+}
+
+/*
+ * ICMP echo packets with ESP padding and trailer (next header IPv4),
+ * for fuzz_esp's sealed plaintexts: AES-128 (16-byte blocks) and 3DES
+ * (8-byte blocks), both with HMAC-SHA1-96.
+ */
+static void
+esp_seeds(void)
+{
+	static const uint8_t echo[] = "ikelab ping";
+	static const struct {
+		uint8_t	 sel;
+		size_t	 blen;
+	} tf[] = { { 3, 16 }, { 5, 8 } };
+	struct buf	 pt = { 0 };
+	char		 name[64];
+	size_t		 k, pad, i;
+
+	for (k = 0; k < sizeof(tf) / sizeof(tf[0]); k++) {
+		if (esp_icmp_build(&pt, 0xc0000201u, 0xc0000202u, k == 1,
+		    ESP_ICMP_ID, 1, echo, sizeof(echo) - 1) != IKE_OK)
+			exit(1);
+		pad = (tf[k].blen - (pt.len + 2) % tf[k].blen) % tf[k].blen;
+		for (i = 1; i <= pad; i++)
+			if (buf_add_u8(&pt, (uint8_t)i))
+				exit(1);
+		if (buf_add_u8(&pt, (uint8_t)pad) ||
+		    buf_add_u8(&pt, ESP_NEXT_IPV4))
+			exit(1);
+		snprintf(name, sizeof(name), "icmp-%u", tf[k].sel);
+		esp_seed(name, tf[k].sel, pt.p, pt.len);
+	}
+	buf_free(&pt);
+}
+
 /* Read a capture: its IKE messages to fuzz_pld, its IPv4 to FRAMES. */
 static void
 read_capture(const char *path)
@@ -381,28 +477,25 @@ read_capture(const char *path)
 	struct cap_pkt	 pkt;
 	struct buf	 file = { 0 };
 	const char	*base;
-	char		 name[128], chunk[4096];
-	size_t		 n;
-	FILE		*f;
+	char		 name[128];
 	int		 rc;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&file, chunk, n))
-			exit(1);
-	fclose(f);
+	read_file(path, &file);
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	put_buf("fuzz_cap", base, &file);
+	open_seeds(base, &file);
 	if (cap_open(&cf, file.p, file.len, &dg) != IKE_OK) {
 		fprintf(stderr, "gen_corpus: %s: %s\n", path, dg.msg);
 		exit(1);
 	}
 	while ((rc = cap_next(&cf, &rec, &dg)) == IKE_OK) {
-		if (cap_decode(&rec, &pkt, &dg) != IKE_OK ||
-		    pkt.kind != CAP_IKE)
+		if (cap_decode(&rec, &pkt, &dg) != IKE_OK)
+			continue;
+		if (pkt.kind == CAP_ESP) {
+			snprintf(name, sizeof(name), "%s-%u", base, rec.no);
+			esp_seed(name, 3, pkt.data, pkt.len);
+		}
+		if (pkt.kind != CAP_IKE)
 			continue;
 		snprintf(name, sizeof(name), "%s-%u", base, rec.no);
 		put_file("fuzz_pld", name, pkt.data, pkt.len);
@@ -659,7 +752,8 @@ main(int argc, char **argv)
 	int	 a;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen_corpus OUTDIR [CAPTURE...]\n");
+		fprintf(stderr, "usage: gen_corpus OUTDIR "
+		    "[CAPTURE | SECRETS.txt]...\n");
 		return 2;
 	}
 	outdir = argv[1];
@@ -680,8 +774,16 @@ main(int argc, char **argv)
 	cmd_seeds();
 	cmd_dict();
 
+	esp_seeds();
+	/* Secrets first: the captures' fuzz_open seeds carry them. */
 	for (a = 2; a < argc; a++)
-		read_capture(argv[a]);
+		if (strlen(argv[a]) > 4 &&
+		    strcmp(argv[a] + strlen(argv[a]) - 4, ".txt") == 0)
+			read_file(argv[a], &secrets);
+	for (a = 2; a < argc; a++)
+		if (strlen(argv[a]) <= 4 ||
+		    strcmp(argv[a] + strlen(argv[a]) - 4, ".txt") != 0)
+			read_capture(argv[a]);
 	if (nframes > 0) {
 		write_pcap("ike-be.pcap", true, false, CAP_LINK_ETHERNET, true,
 		    frames, nframes);
@@ -699,6 +801,7 @@ main(int argc, char **argv)
 	}
 	for (k = 0; k < nframes; k++)
 		buf_free(&frames[k].ip);
+	buf_free(&secrets);
 	printf("gen_corpus: %u files in %s\n", nwritten, outdir);
 	return 0;
 }

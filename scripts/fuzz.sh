@@ -98,11 +98,12 @@ else
 	done
 fi
 
-# fuzz_cmd drives cli/ too: link its objects (but not main).
+# Targets that include cli.h drive cli/ too: they link its objects (but
+# not main.c) and its libraries.
 cli_objs=
 cli_libs=
-case " $targets " in
-*" fuzz_cmd "*)
+for t in $targets; do
+	grep -q '"cli.h"' "fuzz/$t.c" || continue
 	for src in cli/*.c; do
 		[ "$src" = cli/main.c ] && continue
 		obj=$out/obj/cli_$(basename "$src" .c).o
@@ -113,14 +114,14 @@ case " $targets " in
 	done
 	cli_libs="$(pkg-config --libs readline 2>/dev/null || echo -lreadline)
 	    $(pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)"
-	;;
-esac
+	break
+done
 
 for t in $targets; do
 	compile "fuzz/$t.c" "$out/obj/$t.o"
 	extra=
 	[ "$t" = fuzz_peer ] && extra="$out/obj/fuzz_sess.o"
-	[ "$t" = fuzz_cmd ] && extra="$cli_objs"
+	grep -q '"cli.h"' "fuzz/$t.c" && extra="$cli_objs"
 	# shellcheck disable=SC2086
 	$cc $cflags -fsanitize=fuzzer -o "$out/$t" "$out/obj/$t.o" $extra \
 	    $core_objs $cli_libs $crypto_libs -lm ||
@@ -132,7 +133,7 @@ done
 $cc $cflags -o "$out/gen_corpus" fuzz/gen_corpus.c fuzz/fuzz_sess.c \
     core/*.c $crypto_libs -lm ||
     { echo "fuzz: cannot build gen_corpus" >&2; exit 1; }
-set -- tests/vectors/*.pcap tests/vectors/*.pcapng
+set -- tests/vectors/*.pcap tests/vectors/*.pcapng tests/vectors/*.txt
 caps=
 for f in "$@"; do
 	[ -f "$f" ] && caps="$caps $f"
