@@ -1115,7 +1115,8 @@ draw_panels(void)
 	const struct tl_screen *sc = &tl.sc;
 
 	for (p = PEER_I; p <= PEER_R; p++)
-		n[p] = tl_peer_lines(tl.cli->s, p, lines[p],
+		n[p] = tl_peer_lines(tl.cli->s, &tl.ix, p, sc->peer[p].w - 1,
+		    lines[p],
 		    (size_t)sc->peer[p].h + 1 < 16 ? (size_t)sc->peer[p].h +
 		    1 : 16);
 	title(sc->peers_title.y, 0, sc->sep_x, lines[PEER_I][0]);

@@ -168,11 +168,12 @@ tl_index_update(struct tl_index *ix, const struct sess *s)
 	size_t			 k;
 	long			 at;
 
-	if (ix->s != s || s->trace.n < ix->scanned) {
+	if (ix->s != s || s->trace.n < ix->scanned || ix->scanned == 0) {
 		ix->s = s;
 		ix->scanned = 0;
 		ix->nrows = 0;
 		ix->npk = 0;
+		ix->last_state[0] = ix->last_state[1] = -1;
 	}
 	if (grow_pk(ix, s->npkt) != 0)
 		return IKE_ENOMEM;
@@ -194,6 +195,9 @@ tl_index_update(struct tl_index *ix, const struct sess *s)
 				return IKE_ENOMEM;
 			break;
 		case TR_STATE:
+			if (ev->peer == 'i' || ev->peer == 'r')
+				ix->last_state[ev->peer == 'r'] = at;
+			/* FALLTHROUGH */
 		case TR_GIVE_UP:
 		case TR_RESTART:
 			if (add_row(ix, k) != 0)
@@ -708,27 +712,74 @@ clean(char *s)
 			*s = '?';
 }
 
+/*
+ * Put TEXT into LINES from *N on, cut at blanks into lines of at most
+ * WIDTH columns (the next ones indented by two), on at most AVAIL
+ * lines; the last one keeps the rest (the screen cuts it).
+ */
+static void
+wrap(const char *text, int width, char lines[][TL_LINE_LEN], size_t *n,
+    size_t avail)
+{
+	const char	*indent = "";
+	size_t		 len, cut, w;
+
+	while (avail-- > 0) {
+		w = (width > 8 ? (size_t)width : 8) - strlen(indent);
+		if (w > TL_LINE_LEN - 3)
+			w = TL_LINE_LEN - 3;
+		len = strlen(text);
+		cut = len;
+		if (len > w && avail > 0) {
+			cut = w;
+			while (cut > w / 2 && text[cut] != ' ')
+				cut--;
+			if (text[cut] != ' ')
+				cut = w;
+		}
+		snprintf(lines[*n], TL_LINE_LEN, "%s%.*s", indent, (int)cut,
+		    text);
+		clean(lines[(*n)++]);
+		text += cut;
+		while (*text == ' ')
+			text++;
+		if (*text == '\0')
+			return;
+		indent = "  ";
+	}
+}
+
 size_t
-tl_peer_lines(const struct sess *s, int p, char lines[][TL_LINE_LEN],
-    size_t max)
+tl_peer_lines(const struct sess *s, const struct tl_index *ix, int p,
+    int width, char lines[][TL_LINE_LEN], size_t max)
 {
 	const struct peer	*pe = &s->peer[p];
+	const struct tr_event	*ev = NULL;
 	const struct qmx	*q;
 	char			 ci[2 * IKE_COOKIE_LEN + 1];
 	char			 cr[2 * IKE_COOKIE_LEN + 1];
-	char			 si[12], sr[12];
-	size_t			 n = 0, k;
+	char			 si[12], sr[12], last[TL_NOTE_LEN];
+	size_t			 n = 0, k, need, room;
 
 	if (max == 0)
 		return 0;
 	snprintf(lines[n++], TL_LINE_LEN, "%c %s: %s", pe->name,
 	    p == PEER_I ? "initiator" : "responder",
 	    sess_p1_state_name(pe->p1.st));
-	if (n < max) {
-		snprintf(lines[n], TL_LINE_LEN, "last: %s", pe->last[0] !=
-		    '\0' ? pe->last : "-");
-		clean(lines[n++]);
-	}
+	if (ix != NULL && ix->s == s && ix->last_state[p] >= 0 &&
+	    (size_t)ix->last_state[p] < s->trace.n)
+		ev = &s->trace.ev[ix->last_state[p]];
+	if (ev != NULL)
+		snprintf(last, sizeof(last), "last: %s > %s: %s", ev->from,
+		    ev->to, ev->reason);
+	else
+		snprintf(last, sizeof(last), "last: %s", pe->last[0] != '\0' ?
+		    pe->last : "-");
+	/* Lines the rest needs: cookies, two per Quick Mode, the queue. */
+	need = 1 + 2 * pe->nqm + (pe->queued.len > 0);
+	room = max > n + need ? max - n - need : 1;
+	if (n < max)
+		wrap(last, width, lines, &n, room < max - n ? room : max - n);
 	if (n < max) {
 		if (all_zero(pe->p1.icookie, IKE_COOKIE_LEN))
 			snprintf(lines[n++], TL_LINE_LEN, "cky -");

@@ -124,6 +124,7 @@ struct tl_index {
 	size_t		   nrows;
 	size_t		   caprows;
 	struct tl_pktinfo *pk;		/* pk[N] is packet N; pk[0] unused */
+	long		   last_state[2];	/* each peer's last state event */
 	size_t		   npk;		/* entries in pk */
 	size_t		   cappk;
 };
@@ -198,13 +199,15 @@ size_t	tl_timers(const struct sess *s, struct tl_timer *out, size_t max);
 /* One timer as a line: "r AG2 resend 1/5 in 3990 ms, due 4005". */
 void	tl_timer_text(const struct tl_timer *t, char *out, size_t len);
 /*
- * The panel of peer P (PEER_I or PEER_R) as lines of text: a title
- * (name and phase 1 state), the last transition and its reason, the
- * cookies, then each Quick Mode (newest first) with message ID, state
- * and SPIs. Returns the number of lines written (at most MAX).
+ * The panel of peer P (PEER_I or PEER_R) as lines of at most WIDTH
+ * columns: a title (name and phase 1 state), the last transition
+ * ("FROM > TO: reason", from the index IX; without IX the reason
+ * only), the cookies, then each Quick Mode (newest first) with message
+ * ID, state and SPIs. The transition wraps onto more lines when MAX
+ * leaves room for them. Returns the number of lines written.
  */
-size_t	tl_peer_lines(const struct sess *s, int p, char lines[][TL_LINE_LEN],
-	    size_t max);
+size_t	tl_peer_lines(const struct sess *s, const struct tl_index *ix, int p,
+	    int width, char lines[][TL_LINE_LEN], size_t max);
 /*
  * The status line: virtual time, running or paused and the speed, the
  * seed, the rules (spent ones marked).

@@ -414,6 +414,7 @@ static void
 peer_panels_show_state_reason_cookies_and_spis(void **state)
 {
 	struct sess	*s = seed_sess();
+	struct tl_index	 ix;
 	char		 l[8][TL_LINE_LEN];
 
 	(void)state;
@@ -422,14 +423,29 @@ peer_panels_show_state_reason_cookies_and_spis(void **state)
 	sess_step(s);
 	sess_tick(s, 4000);
 	(void)sess_run(s, 600000, NULL, NULL);
-	assert_int_equal(tl_peer_lines(s, PEER_R, l, 8), 5);
+	tl_index_init(&ix);
+	assert_int_equal(tl_index_update(&ix, s), 0);
+	/* 80x24: a title and four lines, the transition on one. */
+	assert_int_equal(tl_peer_lines(s, &ix, PEER_R, 39, l, 5), 5);
 	assert_string_equal(l[0], "r responder: AM_R_DONE");
-	assert_string_equal(l[1], "last: HASH(3) verified in QM3");
+	assert_string_equal(l[1], "last: QM_R_SENT2 > QM_R_DONE: HASH(3) "
+	    "verified in QM3");
 	assert_string_equal(l[2], "cky dcb342a1be59ad6b 446953efa736505e");
 	assert_string_equal(l[3], "QM 1  msgid 15e284c3  QM_R_DONE");
 	assert_string_equal(l[4], "  spi i f8fc44d9  r 3190f61d");
-	assert_int_equal(tl_peer_lines(s, PEER_I, l, 2), 2);
+	/* With room to spare the transition wraps at blanks. */
+	assert_int_equal(tl_peer_lines(s, &ix, PEER_I, 39, l, 7), 7);
+	assert_string_equal(l[1], "last: QM_I_SENT1 > QM_I_DONE: HASH(2)");
+	assert_string_equal(l[2], "  verified; sent QM3, the last message");
+	assert_string_equal(l[3], "  of Quick Mode");
+	assert_string_equal(l[4], "cky dcb342a1be59ad6b 446953efa736505e");
+	assert_string_equal(l[6], "  spi i f8fc44d9  r 3190f61d");
+	/* Without an index: the reason only. */
+	assert_int_equal(tl_peer_lines(s, NULL, PEER_I, 39, l, 2), 2);
 	assert_string_equal(l[0], "i initiator: AM_I_DONE");
+	assert_string_equal(l[1], "last: HASH(2) verified; sent QM3, the "
+	    "last message of Quick Mode");
+	tl_index_free(&ix);
 	sess_free(s);
 }
 
