@@ -258,14 +258,20 @@ say(const char *fmt, ...) IKE_PRINTF(1, 2);
 static void
 say(const char *fmt, ...)
 {
-	char	m[CLI_ERR_LEN + 64];
-	va_list	ap;
+	char		 m[CLI_ERR_LEN + 64];
+	const char	*p;
+	size_t		 n, k;
+	va_list		 ap;
 
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof(m), fmt, ap);
 	va_end(ap);
 	text_free(&tl.out);
-	text_add(&tl.out, m, strlen(m));
+	/* A long message takes more lines of the output area. */
+	for (p = m, n = strlen(m); n > 0; p += k, n -= k) {
+		k = tl.w > 0 && n > (size_t)tl.w ? (size_t)tl.w : n;
+		text_add(&tl.out, p, k);
+	}
 	tl.dirty = true;
 }
 
@@ -752,6 +758,36 @@ scroll_to_sel(void)
 		tl.top = tl.ix.nrows > h ? tl.ix.nrows - h : 0;
 }
 
+/*
+ * Say what the selected row is in full (a narrow screen cuts notes):
+ * a packet's number, label and note, or the event as `log` prints it.
+ */
+static void
+describe_sel(void)
+{
+	struct tl_row	r;
+	char		line[TR_TEXT_LEN + 256];
+	const char	*p;
+
+	if (tl.cli->s == NULL || tl.sel >= tl.ix.nrows ||
+	    tl_layout_window(&tl.ix, tl.cli->s, &tl.g, tl.sel, 1, &r) != 1)
+		return;
+	if (r.kind == TL_ROW_ARROW) {
+		/* The arrow's text is " AG3 #3 ": without its blanks. */
+		size_t	n = strlen(r.text);
+
+		while (n > 0 && r.text[n - 1] == ' ')
+			r.text[--n] = '\0';
+		say("%s: %s", r.text + (r.text[0] == ' '), r.note[0] != '\0' ?
+		    r.note : tl_fate_names[r.fate]);
+		return;
+	}
+	cli_fmt_event(&tl.cli->s->trace.ev[r.ev], line, sizeof(line));
+	for (p = line; *p == ' '; p++)
+		;
+	say("%s", p);
+}
+
 /* Lines the viewer shows: the diagram's rows and the panels'. */
 static int
 view_height(void)
@@ -785,6 +821,7 @@ move_sel(long d)
 		tl.sel = tl.sel + (size_t)d >= n ? n - 1 : tl.sel + (size_t)d;
 	tl.follow = tl.sel == n - 1 && d > 0;
 	scroll_to_sel();
+	describe_sel();
 	tl.dirty = true;
 }
 
@@ -799,7 +836,7 @@ open_decode(size_t row)
 		return;
 	ev = &tl.cli->s->trace.ev[tl.ix.rows[row]];
 	if (ev->pkt <= 0) {
-		say("row %zu is not a packet (select an arrow)", row + 1);
+		describe_sel();
 		return;
 	}
 	snprintf(cmd, sizeof(cmd), "show %d", ev->pkt);
@@ -1067,6 +1104,18 @@ draw_diagram(void)
 		return;
 	}
 	scroll_to_sel();
+	if (tl.ix.nrows > (size_t)d->h) {
+		/* Where the window is, on the header line's right. */
+		char	where[80];
+		int	wl;
+
+		snprintf(where, sizeof(where), "rows %zu-%zu of %zu%s",
+		    tl.top + 1, tl.top + (size_t)d->h, tl.ix.nrows,
+		    tl.follow ? "" : ", End: newest");
+		wl = (int)strlen(where);
+		if (tl.g.col_note + wl < tl.w)
+			put(tl.sc.head.y, tl.w - wl, wl, where);
+	}
 	n = tl_layout_window(&tl.ix, tl.cli->s, &tl.g, tl.top,
 	    (size_t)d->h < TL_MAX_ROWS ? (size_t)d->h : TL_MAX_ROWS, rows);
 	for (k = 0; k < n; k++) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A click on a packet's arrow opens its decode (the terminal's mouse
 # report, X10 form as tmux passes it on: ESC [ M, button, column + 33,
-# line + 33); a click on a state mark does not; q closes the decode.
+# line + 33); a click on a state mark shows its event in full; q
+# closes the decode. Moving the selection names the row in full.
 . "$(dirname "$0")/tui_lib.sh.inc"
 
 # click X Y: press and release button 1 at 0-based column X, line Y.
@@ -21,7 +22,8 @@ wait_for "|-- QM1 #4 ---------------------->|  discarded: phase 1 incomplete"
 # Line 7 (0-based) is AG3's arrow, line 6 the AM_I_DONE mark.
 [ "$(line_of "|-- AG3 #3 ---")" = 8 ] || fail "AG3 not on screen line 8"
 click 20 6
-wait_for "is not a packet (select an arrow)"
+wait_for "10 ms  i  state         AM_I_DONE (from AM_I_SENT1): HASH_R verified;"
+grep -qF "packet #" "$t/screen" && fail "a click on a state opened a decode"
 click 20 7
 wait_for "packet #3  AG3  i>r  60 bytes"
 grep -qF "[diagram]" "$t/screen" || fail "a click did not move the focus"
@@ -32,6 +34,8 @@ wait_for "packet #4  QM1  i>r  156 bytes"
 grep -qF "note: phase 1 incomplete" "$t/screen" || fail "QM1's note"
 keys q
 wait_gone "packet #4"
+keys Up Up
+wait_for "AG3 #3: dropped: rule 1 (drop AG3 once)"
 keys q
 wait_for "back at the prompt"
 type_line quit
