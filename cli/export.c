@@ -475,6 +475,12 @@ export_secrets_buf(const struct sess *s, struct buf *b, char *err,
 			return nomem(err, errlen);
 		if (!qm_done(q))
 			continue;
+		/* With PFS, KEYMAT also hashes the Quick Mode DH secret. */
+		if (q->chosen.group != 0 && q->gqlen > 0 &&
+		    (bprintf(b, "# PFS: the Quick Mode Diffie-Hellman secret "
+		    "g(qm)^xy (group %u)\n", q->chosen.group) ||
+		    bline(b, "gqm", q->gqm, q->gqlen)))
+			return nomem(err, errlen);
 		if (bprintf(b, "# ESP initiator to responder; KEYMAT is the "
 		    "encryption key (%zu bytes), then the integrity key\n",
 		    esp_enc_len(&q->chosen)) ||

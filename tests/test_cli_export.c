@@ -896,6 +896,105 @@ test_wrong_psk_gives_the_responders_hash(void **state)
 	buf_free(&b);
 }
 
+/*
+ * After `ping`, the two ESP packets are records of their own: IPv4
+ * protocol 50 straight after the IPv4 header (no UDP), the packet's
+ * bytes unchanged, a valid header checksum, the comment "#N ESP".
+ */
+static void
+test_esp_packets_are_ip_protocol_50(void **state)
+{
+	struct fx	*f = *state;
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct buf	 b = { NULL, 0, 0 };
+	struct epb	 e[16];
+	size_t		 n, k;
+
+	assert_int_equal(sess_ping(f->s, &dg), IKE_OK);
+	assert_int_equal(sess_run(f->s, 600000, NULL, NULL), RUN_IDLE);
+	assert_int_equal(f->s->npkt, 11);
+	assert_int_equal(export_capture_buf(f->s, false, &b, f->err,
+	    sizeof(f->err)), 0);
+	n = ng_records(&b, e, 16);
+	assert_int_equal(n, 11);
+	for (k = 9; k < 11; k++) {
+		const struct pkt	*pk = &f->s->pkts[k];
+		const uint8_t		*d = e[k].data;
+		char			 want[16];
+
+		assert_true(pk->is_esp);
+		assert_int_equal(e[k].len, 20 + pk->bytes.len);
+		assert_int_equal(d[0], 0x45);
+		assert_int_equal(d[9], 50);
+		assert_int_equal(d[2] << 8 | d[3], e[k].len);
+		assert_int_equal(d[4] << 8 | d[5], pk->num);
+		assert_int_equal(sum16(0, d, 20), 0xffff);
+		/* 192.0.2.1 > 192.0.2.2 for the request, back for the reply. */
+		assert_int_equal(d[15], k == 9 ? 1 : 2);
+		assert_int_equal(d[19], k == 9 ? 2 : 1);
+		assert_memory_equal(d + 20, pk->bytes.p, pk->bytes.len);
+		snprintf(want, sizeof(want), "#%d ESP", pk->num);
+		assert_string_equal(e[k].comment, want);
+	}
+	buf_free(&b);
+}
+
+/*
+ * With PFS, KEYMAT also hashes the Quick Mode DH secret; the secrets
+ * file carries it as `gqm` so that a reader (open --secrets) can check
+ * KEYMAT: recomputed here from the file's lines, it is the session's.
+ */
+static void
+test_pfs_secrets_carry_the_quick_mode_dh_secret(void **state)
+{
+	struct fx		*f = *state;
+	struct buf		 b = { NULL, 0, 0 }, v = { NULL, 0, 0 };
+	const struct qmx	*q;
+	const struct peer	*pi;
+	uint8_t			 km[64];
+
+	sess_free(f->s);
+	f->s = sess_new(3);
+	set(f->s, 3, "pfs", "on");
+	run_all(f->s);
+	pi = &f->s->peer[PEER_I];
+	q = sess_qm_cur(pi);
+	assert_non_null(q);
+	assert_int_equal(q->st, QM_I_DONE);
+	assert_int_equal(q->gqlen, 256);
+	assert_int_equal(export_secrets_buf(f->s, &b, f->err,
+	    sizeof(f->err)), 0);
+	assert_true(secret(&b, "gqm", 0, &v));
+	assert_int_equal(v.len, 256);
+	assert_memory_equal(v.p, q->gqm, 256);
+	assert_false(secret(&b, "gqm", 1, &v));
+	assert_non_null(strstr((const char *)b.p, "\n# PFS: the Quick Mode "
+	    "Diffie-Hellman secret g(qm)^xy (group 14)\ngqm\t"));
+	/* KEYMAT i>r = prf(SKEYID_d, g(qm)^xy | 3 | SPI | Ni_b | Nr_b)... */
+	assert_true(secret(&b, "gqm", 0, &v));
+	assert_int_equal(keys_keymat(&pi->p1.keys, v.p, v.len, IKE_PROTO_ESP,
+	    q->spi_r, q->ni.p, q->ni.len, q->nr.p, q->nr.len, km,
+	    q->keymat_ir.len), IKE_OK);
+	assert_true(secret(&b, "keymat_ir", 0, &v));
+	assert_int_equal(v.len, q->keymat_ir.len);
+	assert_memory_equal(km, v.p, v.len);
+	/* ... and without it the keys would differ. */
+	assert_int_equal(keys_keymat(&pi->p1.keys, NULL, 0, IKE_PROTO_ESP,
+	    q->spi_r, q->ni.p, q->ni.len, q->nr.p, q->nr.len, km,
+	    q->keymat_ir.len), IKE_OK);
+	assert_memory_not_equal(km, v.p, v.len);
+	buf_free(&b);
+	buf_free(&v);
+	/* Without PFS there is no gqm line. */
+	sess_free(f->s);
+	f->s = sess_new(3);
+	run_all(f->s);
+	assert_int_equal(export_secrets_buf(f->s, &b, f->err,
+	    sizeof(f->err)), 0);
+	assert_false(secret(&b, "gqm", 0, &v));
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -943,6 +1042,12 @@ main(void)
 		    setup_seed, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_wrong_psk_gives_the_responders_hash,
+		    setup_seed, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_esp_packets_are_ip_protocol_50,
+		    setup_seed, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pfs_secrets_carry_the_quick_mode_dh_secret,
 		    setup_seed, teardown),
 	};
 

@@ -398,6 +398,33 @@ ikelab_capture_with_resends_and_ping_checks_out(void **state)
 	free(out);
 }
 
+/* PFS: KEYMAT is recomputed with the secrets' gqm and checked. */
+static void
+pfs_capture_keymat_is_checked(void **state)
+{
+	struct fx	*fx = *state;
+	char		*out;
+
+	run(fx, 0, "set both pfs on");
+	run(fx, 0, "start");
+	run(fx, 0, "run");
+	run(fx, 0, "ping");
+	run(fx, 0, "run");
+	run(fx, 0, "save pcap %s/pfs.pcapng", fx->dir);
+	run(fx, 0, "save secrets %s/pfs.sec", fx->dir);
+	free(fx_output(fx));
+	run(fx, 0, "open %s/pfs.pcapng --secrets %s/pfs.sec", fx->dir,
+	    fx->dir);
+	out = fx_output(fx);
+	assert_has(out, "  passed  KEYMAT i>r (secrets file): ");
+	assert_has(out, "  passed  KEYMAT r>i (secrets file): ");
+	assert_null(strstr(out, "KEYMAT taken from the file"));
+	assert_has(out, "            carries ICMP echo reply 192.0.2.2 > "
+	    "192.0.2.1\n");
+	assert_has(out, "20 checks: 20 passed, 0 failed\n");
+	free(out);
+}
+
 /* Flip byte AT of the vectors capture, open it, return the output. */
 static char *
 open_flipped(struct fx *fx, size_t at)
@@ -663,6 +690,7 @@ main(void)
 		T(wrong_psk_fails_every_hash),
 		T(without_secrets_the_capture_is_listed_and_decoded),
 		T(ikelab_capture_with_resends_and_ping_checks_out),
+		T(pfs_capture_keymat_is_checked),
 		T(corrupted_esp_and_hash_fail_their_checks),
 		T(undecodable_frame_is_listed_and_skipped),
 		T(broken_captures_give_record_and_offset),
