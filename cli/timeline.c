@@ -51,9 +51,6 @@ static const char *const tl_focus_names[] = {
 	[TL_FOCUS_DIAG] = "diagram",
 };
 
-/* Colour pairs, one per style (pair = style + 1), and one for titles. */
-#define TL_PAIR_TITLE	(TL_NSTYLES + 1)
-
 /* Lines of text: a command's output or a packet's decode. */
 struct tl_text {
 	char	**v;
@@ -576,6 +573,7 @@ on_line(char *line)
 	int	 argc = 0;
 	unsigned int sp;
 
+	err[0] = '\0';
 	if (line == NULL) {		/* Ctrl-D: as at the REPL */
 		tl.cli->quit = true;
 		return;
@@ -592,7 +590,10 @@ on_line(char *line)
 	if (strcmp(argv[0], "tui") == 0) {
 		if (argc == 2 && parse_speed(argv[1], &sp) == 0) {
 			tl.speed = sp;
-			say("speed %s: 'run' animates at it", argv[1]);
+			if (sp == 0)
+				say("'run' is instant now");
+			else
+				say("'run' animates at %ux now", sp);
 		} else if (argc == 1)
 			say("already in the timeline (q in the diagram leaves "
 			    "it; Esc moves there)");
@@ -602,11 +603,46 @@ on_line(char *line)
 	} else if (strcmp(argv[0], "run") == 0 && argc == 1 && tl.speed > 0)
 		anim_start();
 	else if (strcmp(argv[0], "source") == 0)
-		say("error: source: not available in the timeline yet (leave "
-		    "it with q and source the file at the prompt)");
+		say("error: source: not available in the timeline yet (it "
+		    "would read the terminal, not the file)");
 	else
 		exec_show(line, line);
 	free(line);
+}
+
+/*
+ * Queue the bytes Readline expects for curses key C (an arrow is the
+ * ANSI sequence Readline binds by default). False for a key it does
+ * not use.
+ */
+static bool
+queue_key(int c)
+{
+	static const struct {
+		int		 key;
+		const char	*seq;
+	} map[] = {
+		{ KEY_UP, "\033[A" }, { KEY_DOWN, "\033[B" },
+		{ KEY_RIGHT, "\033[C" }, { KEY_LEFT, "\033[D" },
+		{ KEY_HOME, "\033[H" }, { KEY_END, "\033[F" },
+		{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" },
+		{ KEY_ENTER, "\n" },
+	};
+	size_t	k;
+
+	tl.qh = 0;
+	tl.qn = 0;
+	for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+		if (map[k].key == c) {
+			tl.qn = strlen(map[k].seq);
+			memcpy(tl.q, map[k].seq, tl.qn);
+			return true;
+		}
+	if (c <= 0 || c > 255)
+		return false;
+	tl.q[0] = (unsigned char)c;
+	tl.qn = 1;
+	return true;
 }
 
 /* Readline's input: the bytes of the key being handed over. */
@@ -616,15 +652,12 @@ rl_getc_tl(FILE *f)
 	int	c;
 
 	(void)f;
-	if (tl.qn == 0) {
+	while (tl.qn == 0) {
 		/* Readline wants more than we queued: wait for a key. */
 		wtimeout(stdscr, -1);
-		c = wgetch(stdscr);
-		if (c == ERR)
+		if ((c = wgetch(stdscr)) == ERR)
 			return EOF;
-		tl.q[0] = (unsigned char)(c < 256 ? c : ' ');
-		tl.qh = 0;
-		tl.qn = 1;
+		(void)queue_key(c);
 	}
 	tl.qn--;
 	return tl.q[tl.qh++];
@@ -683,54 +716,12 @@ rl_matches_tl(char **matches, int n, int maxlen)
 	tl.dirty = true;
 }
 
-/* Hand key C (a curses key code) to Readline as the bytes it expects. */
+/* Hand key C (a curses key code) to Readline. */
 static void
 feed_key(int c)
 {
-	const char	*seq = NULL;
-	char		 one[2];
-
-	switch (c) {
-	case KEY_UP:
-		seq = "\033[A";
-		break;
-	case KEY_DOWN:
-		seq = "\033[B";
-		break;
-	case KEY_RIGHT:
-		seq = "\033[C";
-		break;
-	case KEY_LEFT:
-		seq = "\033[D";
-		break;
-	case KEY_HOME:
-		seq = "\033[H";
-		break;
-	case KEY_END:
-		seq = "\033[F";
-		break;
-	case KEY_DC:
-		seq = "\033[3~";
-		break;
-	case KEY_BACKSPACE:
-		seq = "\177";
-		break;
-	case KEY_ENTER:
-		seq = "\n";
-		break;
-	default:
-		if (c < 0 || c > 255)
-			return;
-		one[0] = (char)c;
-		one[1] = '\0';
-		seq = one;
-		if (c == 0)
-			return;
-		break;
-	}
-	tl.qh = 0;
-	tl.qn = strlen(seq);
-	memcpy(tl.q, seq, tl.qn);
+	if (!queue_key(c))
+		return;
 	while (tl.qn > 0 && tl.active && !tl.cli->quit)
 		rl_callback_read_char();
 	tl.dirty = true;
