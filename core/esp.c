@@ -7,6 +7,11 @@
  * link from the initiator, and esp_recv checks what arrives and makes
  * the responder answer with an echo reply.
  *
+ * Labels. Every ESP packet is labelled "ESP", with no instance number
+ * and no resend letter (an ESP packet is never resent), so that `rule
+ * drop ESP` and friends select them all; packet numbers tell them
+ * apart.
+ *
  * Sequence numbers. struct qmx has no ESP counters, so they are read
  * from the trace: a sender's next number on an SPI is one more than the
  * ESP packets it sent on that SPI (their `send` events carry the SPI),
@@ -545,7 +550,11 @@ esp_send(struct sess *s, int from, const struct qmx *q,
 	if (n < 0)
 		return diag_set(dg, n, SIZE_MAX,
 		    "the session holds %d packets", SESS_MAX_PKTS);
+	/* Rules ran inside eng_send: a copy a dup rule made is ESP too. */
 	sess_pkt(s, n)->is_esp = true;
+	for (k = (size_t)n; k < s->npkt; k++)
+		if (s->pkts[k].copy_of == n)
+			s->pkts[k].is_esp = true;
 	/* Mark the send event with the SPI: it numbers the next packet. */
 	for (k = s->trace.n; k > 0; k--) {
 		struct tr_event	*ev = &s->trace.ev[k - 1];

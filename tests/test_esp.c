@@ -496,6 +496,44 @@ replayed_sequence_number_is_discarded(void **state)
 	sess_free(s);
 }
 
+/* The link copies the request (rule dup): the copy is a replay. */
+static void
+link_copy_of_a_request_is_a_replay(void **state)
+{
+	struct sess		*s = sess_up();
+	struct rule		 r;
+	const struct tr_event	*ev;
+	char			 want[TR_TEXT_LEN];
+	int			 n0 = (int)s->npkt;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.act = RULE_DUP;
+	snprintf(r.sel, sizeof(r.sel), "ESP");
+	r.dir = -1;
+	r.nth = 1;
+	r.off = -1;
+	r.bit = -1;
+	assert_true(sess_rule_add(s, &r, NULL) > 0);
+	assert_int_equal(sess_ping(s, NULL), IKE_OK);
+	assert_int_equal(sess_run(s, 600000, NULL, NULL), RUN_IDLE);
+	/* Request, its copy, one reply. */
+	assert_int_equal(s->npkt, (size_t)n0 + 3);
+	assert_int_equal(sess_pkt_c(s, n0 + 2)->copy_of, n0 + 1);
+	assert_true(sess_pkt_c(s, n0 + 2)->is_esp);
+	assert_int_equal(sess_pkt_c(s, n0 + 3)->from, PEER_R);
+	ev = nth_event(s, TR_DISCARD, 0);
+	assert_non_null(ev);
+	assert_int_equal(ev->peer, 'r');
+	assert_int_equal(ev->pkt, n0 + 2);
+	snprintf(want, sizeof(want), "SPI 0x%08x: replayed sequence number 1",
+	    sess_qm_cur(&s->peer[PEER_I])->spi_r);
+	assert_string_equal(ev->reason, want);
+	assert_non_null(nth_event(s, TR_ESP, 1));
+	assert_null(nth_event(s, TR_ESP, 2));
+	sess_free(s);
+}
+
 /* Every ESP transform ikelab negotiates carries a ping both ways. */
 static void
 ping_works_with_every_esp_transform(void **state)
@@ -573,6 +611,7 @@ main(void)
 		cmocka_unit_test(ping_sends_request_and_gets_reply),
 		cmocka_unit_test(corrupted_esp_packet_is_discarded_with_offset),
 		cmocka_unit_test(replayed_sequence_number_is_discarded),
+		cmocka_unit_test(link_copy_of_a_request_is_a_replay),
 		cmocka_unit_test(ping_works_with_every_esp_transform),
 		cmocka_unit_test(dump_names_fields_and_offsets),
 	};
