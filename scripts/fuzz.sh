@@ -98,12 +98,20 @@ else
 	done
 fi
 
-# Targets that include cli.h drive cli/ too: they link its objects (but
-# not main.c) and its libraries.
+# Does fuzz/$1.c include a header of cli/?
+uses_cli() {
+	for _h in cli/*.h; do
+		grep -q "#include \"$(basename "$_h")\"" "fuzz/$1.c" &&
+		    return 0
+	done
+	return 1
+}
+
+# Targets that use cli/ link its objects (but not main.c) and libraries.
 cli_objs=
 cli_libs=
 for t in $targets; do
-	grep -q '"cli.h"' "fuzz/$t.c" || continue
+	uses_cli "$t" || continue
 	for src in cli/*.c; do
 		[ "$src" = cli/main.c ] && continue
 		obj=$out/obj/cli_$(basename "$src" .c).o
@@ -121,7 +129,7 @@ for t in $targets; do
 	compile "fuzz/$t.c" "$out/obj/$t.o"
 	extra=
 	[ "$t" = fuzz_peer ] && extra="$out/obj/fuzz_sess.o"
-	grep -q '"cli.h"' "fuzz/$t.c" && extra="$cli_objs"
+	uses_cli "$t" && extra="$cli_objs"
 	# shellcheck disable=SC2086
 	$cc $cflags -fsanitize=fuzzer -o "$out/$t" "$out/obj/$t.o" $extra \
 	    $core_objs $cli_libs $crypto_libs -lm ||
@@ -145,6 +153,12 @@ ASAN_OPTIONS=detect_leaks=1 "$out/gen_corpus" "$out/corpus" $caps \
     exit 1; }
 for t in $targets; do
 	mkdir -p "$out/corpus/$t" "$out/crashes/$t"
+	# Lessons are the natural seeds of the lesson parser.
+	if [ "$t" = fuzz_lesson ]; then
+		for f in lessons/*.txt; do
+			[ -f "$f" ] && cp "$f" "$out/corpus/$t/"
+		done
+	fi
 	if [ -d "fuzz/corpus/$t" ]; then
 		for f in "fuzz/corpus/$t"/*; do
 			[ -f "$f" ] && cp "$f" "$out/corpus/$t/"
