@@ -765,6 +765,41 @@ op_list(struct op *op)
 #define LD_R		46
 #define LD_WIDTH	80
 
+/*
+ * Print ROW with NOTE right of R's lifeline; a note too long for the
+ * row goes on at word breaks in rows of its own under it.
+ */
+static void
+ladder_note(FILE *f, char *row, const char *note)
+{
+	const size_t	 w = LD_WIDTH - LD_R - 2;
+	size_t		 n, cut;
+
+	do {
+		n = strlen(note);
+		cut = n;
+		if (n > w) {
+			for (cut = w; cut > 0 && note[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = w;
+		}
+		memcpy(row + LD_R + 2, note, cut);
+		row[LD_R + 2 + cut] = '\0';
+		for (n = strlen(row); n > 0 && row[n - 1] == ' '; n--)
+			row[n - 1] = '\0';
+		fprintf(f, "%s\n", row);
+		note += cut;
+		while (*note == ' ')
+			note++;
+		/* The next rows: only the two lifelines. */
+		memset(row, ' ', LD_WIDTH);
+		row[LD_WIDTH] = '\0';
+		row[LD_I] = '|';
+		row[LD_R] = '|';
+	} while (*note != '\0');
+}
+
 /* The frames as a sequence diagram, one arrow per IKE or ESP frame. */
 static void
 op_ladder(struct op *op)
@@ -810,12 +845,7 @@ op_ladder(struct op *op)
 			memcpy(row + LD_R - 3 - n, tag, n);
 			row[LD_I + 1] = '<';
 		}
-		if (fr->note[0] != '\0')
-			snprintf(row + LD_R + 2, (size_t)(LD_WIDTH - LD_R - 2),
-			    "%s", fr->note);
-		for (n = strlen(row); n > 0 && row[n - 1] == ' '; n--)
-			row[n - 1] = '\0';
-		fprintf(op->f, "%s\n", row);
+		ladder_note(op->f, row, fr->note);
 	}
 }
 

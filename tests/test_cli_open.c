@@ -253,6 +253,10 @@ strongswan_capture_is_labelled_decrypted_and_checked(void **state)
 	assert_has(out, "     0 ms  |-- AG1 #1 ----------------------->|\n");
 	assert_has(out, "     5 ms  |<---------------------- AG2 #2 ---|\n");
 	assert_has(out, "           |-- INFO.2 #10 ------------------->|\n");
+	/* What an ESP packet carried, wrapped at 80 columns. */
+	assert_has(out, "  2118 ms  |-- ESP #7 ----------------------->| UDP "
+	    "10.1.0.1:48434 > 10.2.0.1:9,\n"
+	    "           |                                  | 52 bytes\n");
 	/* The session was not touched. */
 	assert_null(fx->cli.s);
 	free(out);
