@@ -46,6 +46,5 @@ grep -qF "time 4025 ms  paused" "$t/screen" ||
     fail "the run did not stop at the last event"
 keys q
 wait_for "back at the prompt; clock 4025 ms"
-type_line "quit"
-wait_exit
+quit_ok
 exit 0

@@ -38,6 +38,5 @@ keys Up Up
 wait_for "AG3 #3: dropped: rule 1 (drop AG3 once)"
 keys q
 wait_for "back at the prompt"
-type_line quit
-wait_exit
+quit_ok
 exit 0

@@ -34,8 +34,7 @@ run_seed TERM=screen-256color
 has_colour "$t/attr" || fail "no colour on a colour terminal"
 keys q
 wait_for "back at the prompt"
-type_line quit
-wait_exit
+quit_ok
 tmux -L "$SOCK" kill-server >/dev/null 2>&1
 
 for envs in "TERM=vt100" "TERM=screen-256color NO_COLOR=1"; do
@@ -51,8 +50,7 @@ for envs in "TERM=vt100" "TERM=screen-256color NO_COLOR=1"; do
 	grep -qF "${esc}[7m" "$t/attr" || fail "no reverse video with $envs"
 	keys q
 	wait_for "back at the prompt"
-	type_line quit
-	wait_exit
+	quit_ok
 	tmux -L "$SOCK" kill-server >/dev/null 2>&1
 done
 exit 0

@@ -45,6 +45,5 @@ keys -l "timers"
 wait_for "ikelab> timers"
 keys Enter
 wait_for "r    phase 1      AG2      resend 1 of 5         4005 ms    3995 ms"
-type_line "quit"
-wait_exit
+quit_ok
 exit 0

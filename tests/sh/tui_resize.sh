@@ -35,6 +35,5 @@ grep -qF "AG3 #3" "$t/screen" && fail "diagram drawn into a too small terminal"
 tmux -L "$SOCK" resize-window -t t -x 80 -y 24
 wait_for "$x80"
 grep -qF "too small" "$t/screen" && fail "message left after growing back"
-type_line "quit"
-wait_exit
+quit_ok
 exit 0

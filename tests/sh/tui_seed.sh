@@ -100,7 +100,5 @@ wait_for "no timers armed"
 type_line "tui"
 wait_for "4025 ms |                      QM_R_DONE  *"
 grep -qF "r responder: AM_R_DONE" "$t/screen" || fail "r panel after tui"
-type_line "quit"
-wait_exit
-[ "$(cat "$t/rc")" = 0 ] || fail "exit status $(cat "$t/rc")"
+quit_ok
 exit 0

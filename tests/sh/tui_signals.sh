@@ -49,8 +49,6 @@ done
 
 # quit on the command line.
 begin
-type_line "quit"
-wait_exit
-[ "$(cat "$t/rc")" = 0 ] || fail "quit: exit status $(cat "$t/rc")"
+quit_ok
 end
 exit 0
