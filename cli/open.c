@@ -308,8 +308,12 @@ sec_parse(char *text, struct secrets *sec, const char *name, char *err,
 			seen_mid0 = false;
 		}
 		if (strcmp(label, "qm_msgid") == 0) {
-			if ((q = sec_qm_of(p, val32(&v))) == NULL)
+			if ((q = sec_qm_of(p, val32(&v))) == NULL) {
+				snprintf(err, errlen, "%s line %u: more than %d "
+				    "message IDs", name, lineno,
+				    OP_MAX_SEC_QM);
 				return IKE_ELIMIT;
+			}
 			continue;
 		}
 		if (strcmp(label, "qm_iv") == 0 ||
