@@ -34,11 +34,25 @@ enum fz_state {
 #define FZ_OPT_EARLY	0x60	/* early-qm: 0 drop, 1 notify, 2/3 queue */
 #define FZ_OPT_SWAN	0x80	/* set both profile strongswan (first) */
 
-/* How the rest of the input becomes a datagram (third byte, mod 3). */
+/*
+ * How the rest of the input becomes a datagram (third byte, modulo
+ * FZ_NMODES). The sealed modes encrypt and authenticate the fuzzer's
+ * payloads with the receiver's keys, so that they get past decryption
+ * and the HASH check to the code that reads them:
+ *   FZ_SEAL_QM: the bytes after the HASH payload of the Quick Mode
+ *     message the state expects (QM1 in state 3, QM2 in 4, QM3 in 5;
+ *     other states: as FZ_SEAL_INFO). Byte 0 is the type of the first
+ *     payload after HASH, the rest are the payloads.
+ *   FZ_SEAL_INFO: an Informational under the ISAKMP SA. Bytes 0-3 are
+ *     the message ID, byte 4 the first payload type after HASH, the
+ *     rest the payloads.
+ */
 enum fz_mode {
 	FZ_REPLACE,		/* the bytes are the datagram */
 	FZ_XOR,			/* XORed into the real packet, extended */
 	FZ_XOR_CUT,		/* XORed into the real packet, cut to length */
+	FZ_SEAL_QM,
+	FZ_SEAL_INFO,
 	FZ_NMODES
 };
 

@@ -121,8 +121,103 @@ dump_packets(const struct sess *s, const char *tag, int opts)
 			exit(1);
 		snprintf(name, sizeof(name), "%s-%02zu-%s", tag, k, pk->label);
 		put_buf("fuzz_peer", name, &b);
+		/* Quick Mode plaintexts, for the sealed mode. */
+		if (strncmp(pk->label, "QM", 2) != 0 || pk->plain.len < 4 ||
+		    be16(pk->plain.p + 2) > pk->plain.len)
+			continue;
+		b.len = 0;
+		if (buf_add_u8(&b, (uint8_t)(opts | st)) ||
+		    buf_add_u8(&b, (uint8_t)pk->from) ||
+		    buf_add_u8(&b, FZ_SEAL_QM) ||
+		    buf_add_u8(&b, pk->plain.p[0]) ||
+		    buf_add(&b, pk->plain.p + be16(pk->plain.p + 2),
+		    pk->plain.len - be16(pk->plain.p + 2)))
+			exit(1);
+		snprintf(name, sizeof(name), "%s-%02zu-%s-sealed", tag, k,
+		    pk->label);
+		put_buf("fuzz_peer", name, &b);
 	}
 	buf_free(&b);
+}
+
+/*
+ * fuzz_peer seeds of the sealed Informational mode: Delete of the
+ * ISAKMP SA and of the ESP SAs, and a few notifies, to each peer once
+ * Quick Mode is done (the sessions of OPTS with state FZ_R_WAIT_QM3).
+ */
+static void
+info_seeds(int opts)
+{
+	static const uint16_t types[] = {
+		IKE_N_INITIAL_CONTACT, IKE_N_NO_PROPOSAL_CHOSEN,
+		IKE_N_INVALID_SPI, IKE_N_RESPONDER_LIFETIME,
+	};
+	const struct qmx *q;
+	struct pld_hdr	 h;
+	struct pld_wr	 w;
+	struct pld_delete d;
+	struct pld_notify nt;
+	struct sess	*s;
+	struct buf	 m = { 0 }, b = { 0 };
+	uint8_t		 spis[16], esp[8];
+	char		 name[64];
+	size_t		 k;
+	int		 from;
+
+	if ((s = fz_setup((uint8_t)(opts | FZ_R_WAIT_QM3), NULL, NULL)) ==
+	    NULL || (q = sess_qm_cur(&s->peer[PEER_R])) == NULL)
+		exit(1);
+	memcpy(spis, s->peer[PEER_R].p1.icookie, 8);
+	memcpy(spis + 8, s->peer[PEER_R].p1.rcookie, 8);
+	for (k = 0; k < 4; k++) {
+		esp[k] = (uint8_t)(q->spi_i >> (24 - 8 * k));
+		esp[4 + k] = (uint8_t)(q->spi_r >> (24 - 8 * k));
+	}
+	memset(&h, 0, sizeof(h));
+	h.version = IKE_VERSION_1_0;
+	h.exch = IKE_EXCH_INFO;
+	for (k = 0; k < 2 + sizeof(types) / sizeof(types[0]); k++) {
+		m.len = 0;
+		if (pld_wr_hdr(&w, &m, &h))
+			exit(1);
+		memset(&d, 0, sizeof(d));
+		memset(&nt, 0, sizeof(nt));
+		d.doi = nt.doi = IKE_DOI_IPSEC;
+		if (k == 0) {
+			d.proto = IKE_PROTO_ISAKMP;
+			d.spi_size = 16;
+			d.count = 1;
+			d.spis = spis;
+		} else if (k == 1) {
+			d.proto = IKE_PROTO_ESP;
+			d.spi_size = 4;
+			d.count = 2;
+			d.spis = esp;
+		} else {
+			nt.proto = k % 2 ? IKE_PROTO_ESP : IKE_PROTO_ISAKMP;
+			nt.spi_size = k % 2 ? 4 : 16;
+			nt.spi = k % 2 ? esp : spis;
+			nt.type = types[k - 2];
+		}
+		if (k < 2 ? pld_add_delete(&w, &d) : pld_add_notify(&w, &nt))
+			exit(1);
+		for (from = PEER_I; from <= PEER_R; from++) {
+			b.len = 0;
+			if (buf_add_u8(&b, (uint8_t)(opts | FZ_R_WAIT_QM3)) ||
+			    buf_add_u8(&b, (uint8_t)from) ||
+			    buf_add_u8(&b, FZ_SEAL_INFO) ||
+			    buf_add_u32(&b, 0x5eed0000u + (uint32_t)k) ||
+			    buf_add_u8(&b, m.p[16]) ||
+			    buf_add(&b, m.p + IKE_HDR_LEN, m.len - IKE_HDR_LEN))
+				exit(1);
+			snprintf(name, sizeof(name), "info-o%02x-%zu-%c", opts,
+			    k, from == PEER_I ? 'i' : 'r');
+			put_buf("fuzz_peer", name, &b);
+		}
+	}
+	buf_free(&m);
+	buf_free(&b);
+	sess_free(s);
 }
 
 /*
@@ -767,6 +862,7 @@ main(int argc, char **argv)
 		snprintf(tag, sizeof(tag), "clean-o%02x", opts[k]);
 		scenario(tag, opts[k], false, NULL);
 		xor_seeds(opts[k]);
+		info_seeds(opts[k]);
 	}
 	scenario("wrongpsk", 0, false, "not the same key");
 	scenario("default", -1, false, NULL);
