@@ -588,7 +588,7 @@ sess_ping(struct sess *s, struct ike_diag *dg)
 			qi = &i->qm[k - 1];
 	if (qi == NULL)
 		return diag_set(dg, IKE_ESTATE, SIZE_MAX,
-		    "ping: no Quick Mode is complete at the initiator yet "
+		    "no Quick Mode is complete at the initiator yet "
 		    "(see 'state')");
 	for (k = 0; k < r->nqm; k++)
 		if (r->qm[k].msgid == qi->msgid && r->qm[k].st == QM_R_DONE &&
@@ -596,7 +596,7 @@ sess_ping(struct sess *s, struct ike_diag *dg)
 			qr = &r->qm[k];
 	if (qr == NULL)
 		return diag_set(dg, IKE_ESTATE, SIZE_MAX,
-		    "ping: the responder has not completed Quick Mode "
+		    "the responder has not completed Quick Mode "
 		    "%08x yet (it waits for QM3; see 'state')", qi->msgid);
 	rc = esp_icmp_build(&inner, i->cfg.addr, r->cfg.addr, false,
 	    ESP_ICMP_ID, (uint16_t)esp_next_seq(s, PEER_I, qi->spi_r),

@@ -684,6 +684,27 @@ bad_secrets_and_usage_are_refused(void **state)
 	}
 }
 
+/* `ping` names itself once in its errors. */
+static void
+ping_before_phase_2_is_refused(void **state)
+{
+	struct fx	*fx = *state;
+	char		*out;
+
+	run(fx, IKE_ESTATE, "ping");
+	assert_string_equal(fx->cli.err, "ping: no Quick Mode is complete at "
+	    "the initiator yet (see 'state')");
+	run(fx, 0, "start");
+	run(fx, IKE_ESTATE, "ping");
+	run(fx, 0, "run");
+	run(fx, 0, "ping");
+	free(fx_output(fx));
+	run(fx, 0, "step");
+	out = fx_output(fx);
+	assert_has(out, "r  esp      #7   ESP  spi 0x");
+	free(out);
+}
+
 int
 main(void)
 {
@@ -700,6 +721,7 @@ main(void)
 		T(broken_captures_give_record_and_offset),
 		T(bad_secrets_and_usage_are_refused),
 		T(every_truncation_and_byte_flip_is_handled),
+		T(ping_before_phase_2_is_refused),
 	};
 #undef T
 

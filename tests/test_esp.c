@@ -322,7 +322,7 @@ ping_before_quick_mode_is_refused(void **state)
 
 	(void)state;
 	assert_int_equal(sess_ping(s, &dg), IKE_ESTATE);
-	assert_string_equal(dg.msg, "ping: no Quick Mode is complete at the "
+	assert_string_equal(dg.msg, "no Quick Mode is complete at the "
 	    "initiator yet (see 'state')");
 	assert_int_equal(sess_start(s, NULL), IKE_OK);
 	/* Deliver AG1, AG2, AG3, QM1, QM2: the initiator is done and has
