@@ -83,6 +83,7 @@ static struct {
 	struct tl_text	 view;
 	char		 view_title[96];
 	size_t		 view_top;
+	size_t		 view_left;	/* columns scrolled off to the left */
 	bool		 viewing;
 	/* An animated run. */
 	bool		 running;
@@ -282,6 +283,7 @@ view_open(struct tl_text *t, const char *title)
 	t->n = 0;
 	snprintf(tl.view_title, sizeof(tl.view_title), "%s", title);
 	tl.view_top = 0;
+	tl.view_left = 0;
 	tl.viewing = true;
 	tl.dirty = true;
 }
@@ -932,6 +934,16 @@ diag_key(int c)
 		else
 			open_decode(tl.sel);
 		break;
+	case KEY_LEFT:
+	case 'h':
+		if (tl.viewing)
+			tl.view_left = tl.view_left > 8 ? tl.view_left - 8 : 0;
+		break;
+	case KEY_RIGHT:
+	case 'l':
+		if (tl.viewing && tl.view_left < TR_TEXT_LEN * 4)
+			tl.view_left += 8;
+		break;
 	case '+':
 	case '=':
 		speed_step(1);
@@ -1082,7 +1094,9 @@ draw_diagram(void)
 		attroff(A_BOLD);
 		for (k = 0; k < (size_t)d->h && tl.view_top + k < tl.view.n;
 		    k++)
-			put(d->y + (int)k, 0, tl.w, tl.view.v[tl.view_top + k]);
+			if (strlen(tl.view.v[tl.view_top + k]) > tl.view_left)
+				put(d->y + (int)k, 0, tl.w,
+				    tl.view.v[tl.view_top + k] + tl.view_left);
 		return;
 	}
 	tl_head_text(&tl.g, line, sizeof(line));
