@@ -1330,6 +1330,14 @@ screen_enter(void)
 		if ((tl.scr = newterm(NULL, stdout, stdin)) == NULL)
 			return IKE_ESTATE;
 		set_term(tl.scr);
+		/* A terminal that cannot move the cursor (TERM=dumb). */
+		if (tigetstr("cup") == NULL || tigetstr("cup") == (char *)-1) {
+			endwin();
+			delscreen(tl.scr);
+			tl.scr = NULL;
+			(void)tcsetattr(STDIN_FILENO, TCSANOW, &tl_tio);
+			return IKE_ESTATE;
+		}
 		colors_init();
 	} else {
 		set_term(tl.scr);
@@ -1468,8 +1476,9 @@ tl_run(struct cli *cli)
 	fflush(cli->tty);
 	fflush(cli->out);
 	if ((rc = screen_enter()) != 0)
-		return cli_err(cli, "tui: cannot use this terminal (TERM=%s)",
-		    getenv("TERM") != NULL ? getenv("TERM") : "unset");
+		return cli_err(cli, "tui: this terminal cannot show the "
+		    "timeline (TERM=%s)", getenv("TERM") != NULL ?
+		    getenv("TERM") : "unset");
 	signals_install();
 	readline_enter();
 	tl.active = true;

@@ -2,6 +2,7 @@
 # Colour where the terminal has it; none with TERM=vt100 or NO_COLOR,
 # and the timeline stays readable there: the X on AG3, the discarded
 # QM1 and the resend marks are text, the selection is reverse video.
+# TERM=dumb is refused with a reason.
 . "$(dirname "$0")/tui_lib.sh.inc"
 
 x80="|-- AG3 #3 -----------X           |  dropped: rule 1 (drop AG3 once)"
@@ -53,4 +54,13 @@ for envs in "TERM=vt100" "TERM=screen-256color NO_COLOR=1"; do
 	quit_ok
 	tmux -L "$SOCK" kill-server >/dev/null 2>&1
 done
+
+# A terminal that cannot address the cursor gets a reason, no garbage,
+# and the prompt goes on.
+rm -f "$t/stty.after"
+tui_start 80 24 TERM=dumb -- --seed 1 --tui
+wait_for "tui: this terminal cannot show the timeline (TERM=dumb)"
+type_line "start"
+wait_for "0 ms  i  send     #1   AG1  due 5 ms"
+quit_ok
 exit 0
