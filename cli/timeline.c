@@ -18,6 +18,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1466,7 +1467,9 @@ tl_loop(void)
 static int
 tl_run(struct cli *cli)
 {
-	int	rc;
+	char		 locale[64] = "C";
+	const char	*old;
+	int		 rc;
 
 	tl.cli = cli;
 	if (cli_sess(cli) == NULL)
@@ -1475,10 +1478,19 @@ tl_run(struct cli *cli)
 	tl.saved_out = cli->out;
 	fflush(cli->tty);
 	fflush(cli->out);
-	if ((rc = screen_enter()) != 0)
+	/*
+	 * The user's character set while the timeline runs (a lesson's
+	 * UTF-8 text shows as such); the rest of ikelab stays in "C".
+	 */
+	if ((old = setlocale(LC_CTYPE, NULL)) != NULL)
+		snprintf(locale, sizeof(locale), "%s", old);
+	(void)setlocale(LC_CTYPE, "");
+	if ((rc = screen_enter()) != 0) {
+		(void)setlocale(LC_CTYPE, locale);
 		return cli_err(cli, "tui: this terminal cannot show the "
 		    "timeline (TERM=%s)", getenv("TERM") != NULL ?
 		    getenv("TERM") : "unset");
+	}
 	signals_install();
 	readline_enter();
 	tl.active = true;
@@ -1494,6 +1506,7 @@ tl_run(struct cli *cli)
 	tl.active = false;
 	readline_leave();
 	screen_leave();
+	(void)setlocale(LC_CTYPE, locale);
 	signals_restore();
 	cli->tty = tl.saved_tty;
 	cli->out = tl.saved_out;

@@ -562,7 +562,9 @@ put(char *line, int width, int at, int end, const char *s)
 	for (; *s != '\0' && at < end; at++, s++) {
 		if (at < 0)
 			continue;
-		line[at] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+		/* One byte, one column: no control or non-ASCII bytes. */
+		line[at] = (unsigned char)*s < 0x20 ||
+		    (unsigned char)*s >= 0x7f ? '?' : *s;
 	}
 }
 
@@ -703,12 +705,12 @@ all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
-/* Control bytes of a reason become '?'. */
+/* Control and non-ASCII bytes (a reason may quote a packet) become '?'. */
 static void
 clean(char *s)
 {
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
 			*s = '?';
 }
 
