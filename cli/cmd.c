@@ -1474,11 +1474,15 @@ const struct cli_cmd cli_cmds[] = {
 	    { CA_NONE }, cmd_log },
 	{ "tui", NULL, 0, 1, 0, "tui [SPEED]",
 	    "full-screen timeline: diagram, peers, timers, command line",
-	    "Every command works on its command line. Esc moves between the\n"
-	    "command line and the diagram (arrows, PgUp/PgDn, Home/End\n"
-	    "scroll and select; Enter or a click decodes a packet; space\n"
-	    "pauses; + and - change the speed; q leaves). There 'run'\n"
-	    "animates at SPEED (1x, 10x, 100x; off: instant; default 1x).\n",
+	    "Every command works on its command line (Tab completes, Up\n"
+	    "recalls). Esc moves between the command line and the diagram.\n"
+	    "In the diagram: Up/Down select a row (named in full below),\n"
+	    "PgUp/PgDn and Home/End scroll (End follows the newest), Enter\n"
+	    "or a click decodes a packet (q closes it, Left/Right scroll it),\n"
+	    "s steps, space runs or pauses, + and - change the speed, q\n"
+	    "leaves. There 'run' animates at SPEED (1x by default, 10x,\n"
+	    "100x; off: instant). Ctrl-C pauses a run, else clears the\n"
+	    "line, else leaves ikelab.\n",
 	    { CA_NONE }, tl_cmd_tui },
 	{ "set", NULL, 2, -1, CLI_CMD_LOG, "set [i|r|both] KEY VALUE",
 	    "change a setting of one or both peers (see 'config')",
