@@ -320,6 +320,9 @@ index_sync(bool rebuild)
  * Run LINE as the REPL would, its output captured (the diagram shows
  * the trace, so trace events are not printed as text). Returns the
  * command's result; the output goes to *OUT when OUT is not NULL.
+ * A command the user typed may replace the session (undo, reset, seed,
+ * a lesson): the index is then rebuilt; the steps and ticks of an
+ * animated run only add events (OUT is NULL for them).
  */
 static int
 exec_capture(const char *line, struct tl_text *out)
@@ -352,7 +355,7 @@ exec_capture(const char *line, struct tl_text *out)
 		}
 	}
 	free(buf);
-	index_sync(true);
+	index_sync(out != NULL);
 	return rc;
 }
 
@@ -376,8 +379,9 @@ exec_show(const char *line, const char *title)
 	tl.dirty = true;
 }
 
-static uint64_t
-wall_ms_since(struct timespec *t)
+/* Wall time in ms since *T (not changed). */
+static double
+wall_ms_elapsed(const struct timespec *t)
 {
 	struct timespec	now;
 	double		d;
@@ -385,8 +389,17 @@ wall_ms_since(struct timespec *t)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	d = (double)(now.tv_sec - t->tv_sec) * 1000.0 +
 	    (double)(now.tv_nsec - t->tv_nsec) / 1e6;
-	*t = now;
-	return d > 0 ? (uint64_t)d : 0;
+	return d > 0 ? d : 0;
+}
+
+/* Wall time in ms since *T; *T becomes now. */
+static double
+wall_ms_since(struct timespec *t)
+{
+	double	ms = wall_ms_elapsed(t);
+
+	clock_gettime(CLOCK_MONOTONIC, t);
+	return ms;
 }
 
 static void
@@ -462,12 +475,14 @@ static void
 anim_frame(void)
 {
 	struct sess	*s = tl.cli->s;
+	struct timespec	 t0;
 	uint64_t	 due, dv, target;
+	unsigned long	 n;
 	char		 cmd[48];
 
 	if (!tl.running || tl.paused || s == NULL)
 		return;
-	tl.carry += (double)wall_ms_since(&tl.last) * tl.speed;
+	tl.carry += wall_ms_since(&tl.last) * tl.speed;
 	dv = (uint64_t)tl.carry;
 	if (dv == 0)
 		return;
@@ -475,7 +490,8 @@ anim_frame(void)
 	target = s->now_ms + dv;
 	if (target > tl.horizon_end)
 		target = tl.horizon_end;
-	for (;;) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (n = 1;; n++) {
 		s = tl.cli->s;
 		if (!sess_next(s, &due)) {
 			anim_stop("stopped: nothing pending");
@@ -485,6 +501,15 @@ anim_frame(void)
 			break;
 		if (anim_exec("step", 's', 1) != 0)
 			return;
+		/*
+		 * More events than one frame can process: show what ran and
+		 * go on from there next frame (the run is slower than asked,
+		 * the keys still answer).
+		 */
+		if (n % 64 == 0 && wall_ms_elapsed(&t0) > TL_FRAME_MS) {
+			tl.carry = 0;
+			return;
+		}
 	}
 	if (target > s->now_ms) {
 		snprintf(cmd, sizeof(cmd), "tick %" PRIu64 "ms",
