@@ -203,10 +203,22 @@ table inet ikelab_interop {
 EOF
 }
 
-# conf_charon DIR ME PEER MYNET PEERNET PSK
+# conf_charon DIR ME PEER MYNET PEERNET PSK THREADS
+#
+# THREADS: charon handles each received datagram as a job on a pool of
+# worker threads, so AG3 and a QM1 sent right behind it may be handled
+# in either order; when QM1 wins it is dropped ("ignoring QUICK_MODE
+# request while phase 1 is incomplete") and the exchange takes 4 s
+# longer; and a datagram that comes while an equal one is still being
+# handled is thrown away ("ignoring request with ID ..., already
+# processing"). So charon runs with just one free worker, which takes
+# the jobs one by one in the order the datagrams came, as ikelab does: 9
+# threads are busy for good (socket, scheduler, kernel interfaces), and
+# at the initiator one more waits for `swanctl --initiate` to end.
 conf_charon() {
 	local d=$1
-	sed -e "s|@RUN@|$d|g" "$here/strongswan.conf.in" >"$d/strongswan.conf"
+	sed -e "s|@RUN@|$d|g" -e "s|@THREADS@|$7|g" \
+	    "$here/strongswan.conf.in" >"$d/strongswan.conf"
 	sed -e "s|@ME@|$2|g" -e "s|@PEER@|$3|g" -e "s|@MYNET@|$4|g" \
 	    -e "s|@PEERNET@|$5|g" -e "s|@PSK@|$6|g" \
 	    "$here/swanctl.conf.in" >"$d/swanctl.conf"
@@ -308,7 +320,10 @@ one_run() {
 			mynet=$RNET; peernet=$INET; psk=$rpsk
 		fi
 		if [ "$kind" = s ]; then
-			conf_charon "$d/$s" $me $peer $mynet $peernet $psk
+			local threads=10
+			[ $s = r ] && threads=10
+			conf_charon "$d/$s" $me $peer $mynet $peernet $psk \
+			    $threads
 			start_charon "$d/$s" "$ns"
 		else
 			conf_pluto "$d/$s" $me $peer $mynet $peernet $psk
@@ -411,7 +426,11 @@ for run in "$@"; do
 	} >"$new"
 	if IKELAB=$ikelab sh "$top/tests/sh/profile_ladders.sh" "$new" \
 	    >"$d/compare.txt" 2>&1; then
-		echo "ok: $run"
+		if grep -q '^known mismatch' "$d/compare.txt"; then
+			echo "known: $run (tests/interop/known-mismatches)"
+		else
+			echo "ok: $run"
+		fi
 		pass=$((pass + 1))
 	else
 		cat "$d/compare.txt"
