@@ -1612,9 +1612,18 @@ op_decode(struct op *op)
 			continue;
 		out.len = 0;
 		if (fr->pkt.kind == CAP_ESP) {
-			const struct esp_sa *sa = o->sa >= 0 ?
-			    &op->sas[o->sa].sa : NULL;
+			const struct op_sa *os = o->sa >= 0 ?
+			    &op->sas[o->sa] : NULL;
+			const struct esp_sa *sa = os != NULL ? &os->sa : NULL;
 
+			if (os != NULL) {
+				char	xl[TR_LABEL_LEN];
+
+				base_label(xl, "QM", 0, op->x[os->qm].inst);
+				fprintf(op->f, "  (SA %s of %s, message ID "
+				    "%08x; KEYMAT %s)\n", os->ir ? "i>r" :
+				    "r>i", xl, op->x[os->qm].msgid, os->src);
+			}
 			(void)esp_dump(fr->pkt.data, fr->pkt.len,
 			    sa ? sa->blen : 0, sa ? sa->icv_len : 0,
 			    o->dec ? o->plain.p : NULL, o->plain.len, &out);

@@ -247,6 +247,17 @@ strongswan_capture_is_labelled_decrypted_and_checked(void **state)
 	/* Decrypted messages are decoded in place of their ciphertext. */
 	assert_int_equal(count_lines(out, "  (decrypted with the secrets)"),
 	    6);
+	assert_has(out, "\nframe 8  ESP  r>i  ESP SPI 0xedb4f7f9 seq 1, 132 "
+	    "bytes, UDP 4500\n"
+	    "  (SA r>i of QM, message ID f5d2076b; KEYMAT computed)\n"
+	    "ESP packet, 132 bytes (RFC 4303)\n"
+	    "     0  SPI              0xedb4f7f9\n"
+	    "     4  sequence number  1\n"
+	    "     8  IV               2f31f250d062ffd7ed4f7b8ba449d39e\n"
+	    "    24  ciphertext       96 bytes\n"
+	    "   120  ICV              0f66bd42a428caed96890bc1\n"
+	    "  decrypted, 80 bytes: ICMP type 3 code 3 10.2.0.1 > 10.1.0.1, "
+	    "80 bytes\n");
 	assert_has(out, "  decrypted, 52 bytes: UDP 10.1.0.1:48434 > "
 	    "10.2.0.1:9, 52 bytes\n");
 	/* The ladder: one arrow per frame. */
