@@ -1436,6 +1436,18 @@ const struct cli_cmd cli_cmds[] = {
 	    "ICV and sequence number, decrypts it and answers with an echo\n"
 	    "reply. Both are labelled ESP.\n",
 	    { CA_NONE }, cmd_ping },
+	{ "open", NULL, 1, 5, CLI_NOSESS, "open FILE [--secrets F] [--psk P]",
+	    "read a real IKEv1 capture: list, ladder, decode, check",
+	    "Reads a pcap or pcapng capture (UDP 500, UDP 4500 with the\n"
+	    "non-ESP marker, ESP in UDP 4500 or IP protocol 50) and shows\n"
+	    "it as a list and a ladder with labels (a byte-identical\n"
+	    "datagram is a resend: AG2b), then every message decoded.\n"
+	    "--secrets F (a 'save secrets' file, or the strongSwan-derived\n"
+	    "keys file of tests/vectors) decrypts the encrypted messages and\n"
+	    "ESP packets and checks every hash, IV and ICV; --psk P\n"
+	    "recomputes SKEYID from P instead of the file's. The capture is\n"
+	    "shown, not simulated: the session is not changed.\n",
+	    { CA_FILE, CA_NONE, CA_NONE }, cmd_open },
 	{ "inject", NULL, 2, 2, CLI_CMD_LOG, "inject i|r HEX|@FILE",
 	    "put raw bytes on the link as if peer i or r sent them",
 	    "@FILE holds the datagram, as raw bytes or as hex text.\n",
