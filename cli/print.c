@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "esp.h"
 
 /*
  * Per event kind: its name in `log` lines (at most 8 characters, so
@@ -482,8 +483,13 @@ cli_print_show(struct cli *cli, int n)
 	}
 	if (pk->plain.len > 0)
 		fprintf(f, "  (decrypted with the receiver's keys)\n");
-	(void)pld_dump(pk->bytes.p, pk->bytes.len,
-	    pk->plain.len > 0 ? pk->plain.p : NULL, pk->plain.len, &out);
+	if (pk->is_esp)
+		(void)esp_dump(pk->bytes.p, pk->bytes.len, 0, 0, NULL, 0,
+		    &out);
+	else
+		(void)pld_dump(pk->bytes.p, pk->bytes.len,
+		    pk->plain.len > 0 ? pk->plain.p : NULL, pk->plain.len,
+		    &out);
 	put_buf(f, &out);
 	buf_free(&out);
 	(void)pld_hexdump(pk->bytes.p, pk->bytes.len, 0, &out);
