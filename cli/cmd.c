@@ -313,7 +313,8 @@ cli_parse_hex(const char *s, struct buf *out, char *err, size_t err_len)
 
 /*
  * Splitting a line into words: blanks separate, '#' at the start of a
- * word begins a comment, "..." (with \" and \\) and '...' quote.
+ * word begins a comment unless a digit follows it (#12 is packet 12),
+ * "..." (with \" and \\) and '...' quote.
  */
 int
 cli_split(const char *line, char *buf, size_t buf_len, char **argv,
@@ -332,7 +333,8 @@ cli_split(const char *line, char *buf, size_t buf_len, char **argv,
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
-		if (*p == '\0' || *p == '#')
+		/* "#12" (a packet number as `wire` prints it) is a word. */
+		if (*p == '\0' || (*p == '#' && !(p[1] >= '0' && p[1] <= '9')))
 			break;
 		if (*argc >= max) {
 			snprintf(err, err_len, "too many words (at most %d)",
