@@ -83,6 +83,12 @@ split_handles_quotes_and_comments(void **state)
 	assert_int_equal(cli_split("# only a comment", buf, sizeof(buf), argv,
 	    8, &argc, err, sizeof(err)), 0);
 	assert_int_equal(argc, 0);
+
+	/* "#12" is a packet number as wire prints it; "# 12" a comment. */
+	assert_int_equal(cli_split("show #12 # 12", buf, sizeof(buf), argv,
+	    8, &argc, err, sizeof(err)), 0);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "#12");
 }
 
 static void
