@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crypto.h"
 #include "export.h"
 #include "lesson.h"
 #include "line.h"
@@ -97,8 +98,11 @@ cli_log_clear(struct cli *cli)
 {
 	size_t	k;
 
-	for (k = 0; k < cli->nlog; k++)
+	/* The log may hold "set psk ..." lines: wipe before freeing. */
+	for (k = 0; k < cli->nlog; k++) {
+		crypto_wipe(cli->log[k], strlen(cli->log[k]));
 		free(cli->log[k]);
+	}
 	free(cli->log);
 	cli->log = NULL;
 	cli->nlog = cli->caplog = 0;
