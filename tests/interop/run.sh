@@ -203,22 +203,18 @@ table inet ikelab_interop {
 EOF
 }
 
-# conf_charon DIR ME PEER MYNET PEERNET PSK THREADS
+# conf_charon DIR ME PEER MYNET PEERNET PSK
 #
-# THREADS: charon handles each received datagram as a job on a pool of
-# worker threads, so AG3 and a QM1 sent right behind it may be handled
-# in either order; when QM1 wins it is dropped ("ignoring QUICK_MODE
-# request while phase 1 is incomplete") and the exchange takes 4 s
-# longer; and a datagram that comes while an equal one is still being
-# handled is thrown away ("ignoring request with ID ..., already
-# processing"). So charon runs with just one free worker, which takes
-# the jobs one by one in the order the datagrams came, as ikelab does: 9
-# threads are busy for good (socket, scheduler, kernel interfaces), and
-# at the initiator one more waits for `swanctl --initiate` to end.
+# charon handles each received datagram as a job on a pool of worker
+# threads, so an AG3 and the QM1 sent right behind it may be handled in
+# either order; when QM1 wins it is dropped ("ignoring QUICK_MODE request
+# while phase 1 is incomplete") and the exchange takes 4 s longer. That
+# race is not what a scenario is about, so strongswan.conf makes charon
+# wait 5 ms before it handles a Quick Mode request (receive_delay), and
+# AG3 always comes first, as in ikelab.
 conf_charon() {
 	local d=$1
-	sed -e "s|@RUN@|$d|g" -e "s|@THREADS@|$7|g" \
-	    "$here/strongswan.conf.in" >"$d/strongswan.conf"
+	sed -e "s|@RUN@|$d|g" "$here/strongswan.conf.in" >"$d/strongswan.conf"
 	sed -e "s|@ME@|$2|g" -e "s|@PEER@|$3|g" -e "s|@MYNET@|$4|g" \
 	    -e "s|@PEERNET@|$5|g" -e "s|@PSK@|$6|g" \
 	    "$here/swanctl.conf.in" >"$d/swanctl.conf"
@@ -320,10 +316,7 @@ one_run() {
 			mynet=$RNET; peernet=$INET; psk=$rpsk
 		fi
 		if [ "$kind" = s ]; then
-			local threads=10
-			[ $s = r ] && threads=10
-			conf_charon "$d/$s" $me $peer $mynet $peernet $psk \
-			    $threads
+			conf_charon "$d/$s" $me $peer $mynet $peernet $psk
 			start_charon "$d/$s" "$ns"
 		else
 			conf_pluto "$d/$s" $me $peer $mynet $peernet $psk
@@ -397,9 +390,8 @@ for run in "$@"; do
 		wait "${running[@]}"
 		running=()
 	fi
-	# Spread the runs: charon handles AG3 and QM1 on two threads, and
-	# on a loaded machine QM1 may win and be dropped ("phase 1
-	# incomplete"), a race that is not what a scenario is about.
+	# Spread the runs, so that their exchanges do not compete for the
+	# CPUs and delay each other.
 	sleep 2
 done
 [ ${#running[@]} -gt 0 ] && wait "${running[@]}"
@@ -416,7 +408,7 @@ for run in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	new=$d/ladder.txt
+	new=$d/$run.txt
 	{
 		echo "# Real ladder, reduced from a capture by tests/interop/run.sh"
 		echo "# pair: $run (initiator first: s strongSwan 5.9.8, l libreswan 4.10)"
@@ -424,10 +416,16 @@ for run in "$@"; do
 		sed 's/^/# ikelab: /' "$d/ikelab.cmds"
 		cat "$d/real.txt"
 	} >"$new"
-	if IKELAB=$ikelab sh "$top/tests/sh/profile_ladders.sh" "$new" \
+	# A run in known-mismatches may match now and then (the races it
+	# describes go either way): that is reported, not a failure.
+	if KNOWN_MAY_MATCH=1 IKELAB=$ikelab \
+	    sh "$top/tests/sh/profile_ladders.sh" "$new" \
 	    >"$d/compare.txt" 2>&1; then
 		if grep -q '^known mismatch' "$d/compare.txt"; then
 			echo "known: $run (tests/interop/known-mismatches)"
+		elif grep -q '^known, but matches' "$d/compare.txt"; then
+			echo "ok: $run (matches this time, although listed" \
+			    "in tests/interop/known-mismatches)"
 		else
 			echo "ok: $run"
 		fi
