@@ -932,49 +932,6 @@ after_hash(const struct op_frame *fr, const struct pld_chain *c,
 	return fr->plain.p + from;
 }
 
-/*
- * SKEYID_d/a/e and Ka from SKEYID (RFC 2409 5 and appendix B), the same
- * formulas keys_p1 applies after it computed SKEYID from a PSK.
- */
-static int
-chain_from_skeyid(struct p1_keys *k, const struct p1_inputs *in)
-{
-	uint8_t		*out[3] = { k->skeyid_d, k->skeyid_a, k->skeyid_e };
-	uint8_t		 n, kn[CRYPTO_MAX_HASH], zero = 0;
-	size_t		 have, take;
-	int		 rc;
-
-	for (n = 0; n < 3; n++) {
-		struct ciov v[] = {
-			{ n > 0 ? out[n - 1] : NULL, n > 0 ? k->hlen : 0 },
-			{ in->gxy, in->glen },
-			{ in->icookie, IKE_COOKIE_LEN },
-			{ in->rcookie, IKE_COOKIE_LEN },
-			{ &n, 1 },
-		};
-
-		if ((rc = crypto_prf(k->hash, k->skeyid, k->hlen, v, 5,
-		    out[n])) != IKE_OK)
-			return rc;
-	}
-	if (k->hlen >= k->klen) {
-		memcpy(k->ka, k->skeyid_e, k->klen);
-		return IKE_OK;
-	}
-	for (have = 0; have < k->klen; have += take) {
-		struct ciov v = have == 0 ? (struct ciov){ &zero, 1 } :
-		    (struct ciov){ kn, k->hlen };
-
-		if ((rc = crypto_prf(k->hash, k->skeyid_e, k->hlen, &v, 1,
-		    kn)) != IKE_OK)
-			return rc;
-		take = k->klen - have < k->hlen ? k->klen - have : k->hlen;
-		memcpy(k->ka + have, kn, take);
-	}
-	crypto_wipe(kn, sizeof(kn));
-	return IKE_OK;
-}
-
 /* The secrets' phase 1 for ICOOKIE (or the only one without cookie). */
 static struct sec_p1 *
 sec_for(struct secrets *sec, const uint8_t *icookie)
@@ -1173,7 +1130,7 @@ check_p1(struct op *op, struct p1ctx *c)
 			return;
 		}
 		memcpy(c->k.skeyid, c->sp->skeyid.p, c->k.hlen);
-		if (chain_from_skeyid(&c->k, &c->in) != IKE_OK) {
+		if (keys_p1_chain(&c->k, &c->in) != IKE_OK) {
 			check_fail(op, "phase 1: key derivation failed");
 			return;
 		}

@@ -76,6 +76,16 @@ p1_ka(struct p1_keys *k)
 }
 
 int
+keys_p1_chain(struct p1_keys *k, const struct p1_inputs *in)
+{
+	int	rc;
+
+	if ((rc = p1_skeyid_dae(k, in)) != IKE_OK)
+		return rc;
+	return p1_ka(k);
+}
+
+int
 keys_p1(unsigned int hash, unsigned int enc, unsigned int keylen,
     const struct p1_inputs *in, struct p1_keys *k, struct ike_diag *dg)
 {
@@ -104,8 +114,7 @@ keys_p1(unsigned int hash, unsigned int enc, unsigned int keylen,
 	v[1] = (struct ciov){ in->nr, in->nr_len };
 	if ((rc = crypto_prf(hash, in->psk, in->psk_len, v, 2,
 	    k->skeyid)) != IKE_OK ||
-	    (rc = p1_skeyid_dae(k, in)) != IKE_OK ||
-	    (rc = p1_ka(k)) != IKE_OK)
+	    (rc = keys_p1_chain(k, in)) != IKE_OK)
 		goto fail;
 
 	/* IV0 = hash(g^xi | g^xr), cut to the block length. */

@@ -53,6 +53,12 @@ int	keys_p1(unsigned int hash, unsigned int enc, unsigned int keylen,
 	    struct ike_diag *dg);
 
 /*
+ * SKEYID_d/a/e and Ka from K->skeyid (already set, with K->hash, hlen
+ * and klen), for a caller that knows SKEYID rather than the PSK.
+ */
+int	keys_p1_chain(struct p1_keys *k, const struct p1_inputs *in);
+
+/*
  * HASH_I (IS_I true) or HASH_R: prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R
  * | SAi_b | IDii_b), with the KE and cookie order swapped for HASH_R.
  * ID_B is IDii_b or IDir_b. OUT gets k->hlen bytes.
