@@ -31,7 +31,7 @@ unhex(const char *s, size_t *n)
 {
 	uint8_t		*p;
 	size_t		 k = 0;
-	unsigned int	 v;
+	unsigned int	 v = 0;
 	int		 half = 0;
 
 	p = malloc(strlen(s) / 2 + 1);
