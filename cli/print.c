@@ -481,7 +481,10 @@ cli_print_show(struct cli *cli, int n)
 		cli_put_escaped(f, pk->note, strlen(pk->note), false);
 		fputc('\n', f);
 	}
-	if (pk->plain.len > 0)
+	if (pk->plain.len > 0 && pk->plain_by_sender)
+		fprintf(f, "  (the body as the sender encrypted it; the "
+		    "receiver has not decrypted this copy)\n");
+	else if (pk->plain.len > 0)
 		fprintf(f, "  (decrypted with the receiver's keys)\n");
 	if (pk->is_esp)
 		(void)esp_dump(pk->bytes.p, pk->bytes.len, 0, 0, NULL, 0,

@@ -46,6 +46,7 @@ static void
 stored_clear(struct stored_msg *m)
 {
 	buf_free(&m->bytes);
+	buf_free(&m->plain);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -143,19 +144,25 @@ msg_begin(struct pld_wr *w, struct buf *b, const struct p1sa *sa,
  * LAST gets the last ciphertext block.
  */
 static int
-msg_encrypt(const struct p1sa *sa, const uint8_t *iv, struct buf *b,
-    uint8_t *last)
+msg_encrypt(struct sess *s, const struct p1sa *sa, const uint8_t *iv,
+    struct buf *b, uint8_t *last)
 {
 	struct buf	ct = { 0 };
 	int		rc;
 
+	/* Keep the plaintext body: `show` can decode what was sent. */
+	(void)buf_set(&s->sealed, b->p + IKE_HDR_LEN, b->len - IKE_HDR_LEN);
 	rc = keys_encrypt(&sa->keys, iv, b->p + IKE_HDR_LEN,
 	    b->len - IKE_HDR_LEN, &ct, last);
 	if (rc == IKE_OK) {
+		/* The zero padding keys_encrypt added, as the receiver sees. */
+		if (ct.len > s->sealed.len)
+			(void)buf_add(&s->sealed, NULL, ct.len - s->sealed.len);
 		b->len = IKE_HDR_LEN;
 		rc = buf_add(b, ct.p, ct.len);
 		buf_put_u32(b, 24, (uint32_t)b->len);
-	}
+	} else
+		s->sealed.len = 0;
 	buf_free(&ct);
 	return rc;
 }
@@ -255,8 +262,10 @@ send_stored(struct sess *s, struct peer *p, struct stored_msg *m,
 		return IKE_ENOMEM;
 	n = eng_send(s, p->name == 'i' ? PEER_I : PEER_R, b, label, false, 0,
 	    NULL);
-	if (n > 0)
+	if (n > 0) {
 		m->seq = sess_pkt(s, n)->seq;
+		(void)buf_copy(&m->plain, &sess_pkt(s, n)->plain);
+	}
 	return n;
 }
 
@@ -351,7 +360,7 @@ send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
 	if (keys_qm_hash1(&sa->keys, msgid, b.p + hstart, b.len - hstart,
 	    b.p + IKE_HDR_LEN + IKE_GENERIC_LEN) ||
 	    keys_exch_iv(&sa->keys, sa->last_block, msgid, iv) ||
-	    msg_encrypt(sa, iv, &b, last))
+	    msg_encrypt(s, sa, iv, &b, last))
 		goto out;
 	eng_label(label, "INFO", 0, ++s->info_inst);
 	ev = eng_eventf(s, TR_NOTIFY, p->name, (int)s->npkt + 1, label,
@@ -834,7 +843,7 @@ i_recv_ag2(struct sess *s, struct peer *p, int n, const struct buf *m,
 	/* RFC 2409 5.3: AG3 uses the phase 1 IV; a plain AG3 leaves it. */
 	memcpy(iv, sa->keys.iv0, sa->keys.blen);
 	memcpy(sa->last_block, sa->keys.iv0, sa->keys.blen);
-	if (!p->cfg.ag3_plain && msg_encrypt(sa, iv, &b, sa->last_block))
+	if (!p->cfg.ag3_plain && msg_encrypt(s, sa, iv, &b, sa->last_block))
 		goto out;
 	eng_label(label, "AG", 3, sa->inst);
 	eng_p1_state(s, p, AM_I_DONE, "HASH_R verified; sent %s (%s), "
@@ -877,8 +886,8 @@ keep_plain(struct sess *s, int n, const struct buf *plain)
 {
 	struct pkt	*pk = sess_pkt(s, n);
 
-	if (pk != NULL)
-		(void)buf_copy(&pk->plain, plain);
+	if (pk != NULL && buf_copy(&pk->plain, plain) == IKE_OK)
+		pk->plain_by_sender = false;
 }
 
 /* Responder: AG3 arrived; check HASH_I and complete phase 1. */
@@ -1155,9 +1164,9 @@ after_hash(const struct p1sa *sa)
 
 /* Encrypt B with Q's IV and move the IV on (CBC across messages). */
 static int
-qm_encrypt(struct p1sa *sa, struct qmx *q, struct buf *b)
+qm_encrypt(struct sess *s, struct p1sa *sa, struct qmx *q, struct buf *b)
 {
-	return msg_encrypt(sa, q->iv, b, q->iv);
+	return msg_encrypt(s, sa, q->iv, b, q->iv);
 }
 
 int
@@ -1198,7 +1207,7 @@ peer_start_qm(struct sess *s, struct peer *p)
 	    b.p + IKE_HDR_LEN + IKE_GENERIC_LEN)) != IKE_OK ||
 	    (rc = keys_exch_iv(&sa->keys, sa->last_block, q->msgid,
 	    q->iv)) != IKE_OK ||
-	    (rc = qm_encrypt(sa, q, &b)) != IKE_OK)
+	    (rc = qm_encrypt(s, sa, q, &b)) != IKE_OK)
 		goto out;
 	eng_label(label, "QM", 1, q->inst);
 	eng_qm_state(s, p, q, QM_I_SENT1, "sent %s: HASH(1), SA, Ni%s",
@@ -1373,7 +1382,7 @@ r_recv_qm1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	hs = after_hash(sa);
 	if (keys_qm_hash2(&sa->keys, q->msgid, q->ni.p, q->ni.len,
 	    b.p + hs, b.len - hs, b.p + IKE_HDR_LEN + IKE_GENERIC_LEN) ||
-	    qm_encrypt(sa, q, &b) || qm_keymat(s, p, q))
+	    qm_encrypt(s, sa, q, &b) || qm_keymat(s, p, q))
 		goto out;
 	eng_label(label, "QM", 2, q->inst);
 	eng_qm_state(s, p, q, QM_R_SENT2, "HASH(1) verified; sent %s",
@@ -1445,7 +1454,7 @@ i_recv_qm2(struct sess *s, struct peer *p, int n, const struct buf *m,
 	pld_wr_done(&w);
 	if (keys_qm_hash3(&sa->keys, q->msgid, q->ni.p, q->ni.len, q->nr.p,
 	    q->nr.len, b.p + IKE_HDR_LEN + IKE_GENERIC_LEN) ||
-	    qm_encrypt(sa, q, &b) || qm_keymat(s, p, q))
+	    qm_encrypt(s, sa, q, &b) || qm_keymat(s, p, q))
 		goto out;
 	eng_label(label, "QM", 3, q->inst);
 	eng_qm_state(s, p, q, QM_I_DONE, "HASH(2) verified; sent %s, the "

@@ -240,6 +240,8 @@ pkt_copy(struct sess *s, int n, const char *why)
 		return NULL;
 	cp->copy_of = n;
 	cp->corrupted = pk->corrupted;
+	if (buf_copy(&cp->plain, &pk->plain) == IKE_OK)
+		cp->plain_by_sender = pk->plain_by_sender;
 	cp->is_esp = pk->is_esp;
 	cp->injected = pk->injected;
 	ev = eng_eventf(s, TR_DUP, s->peer[from].name, cp->num, label,
@@ -334,6 +336,13 @@ eng_send(struct sess *s, int from, const struct buf *bytes,
 		return IKE_ELIMIT;
 	pk->resend = resend;
 	n = pk->num;
+	/* A message just encrypted: remember its body for `show`. */
+	if (s->sealed.len > 0 && pk->bytes.len == IKE_HDR_LEN +
+	    s->sealed.len && (pk->bytes.p[19] & IKE_FLAG_ENC)) {
+		if (buf_copy(&pk->plain, &s->sealed) == IKE_OK)
+			pk->plain_by_sender = true;
+	}
+	s->sealed.len = 0;
 	if (resend)
 		ev = eng_eventf(s, TR_RESEND, s->peer[from].name, n, label,
 		    "%s", why != NULL ? why : "");
@@ -363,6 +372,7 @@ eng_resend(struct sess *s, int from, struct stored_msg *m, int try_no,
 	else
 		snprintf(label, sizeof(label), "%s~%u", m->base,
 		    m->resends + 1);
+	(void)buf_copy(&s->sealed, &m->plain);
 	n = eng_send(s, from, &m->bytes, label, true, try_no, why);
 	if (n > 0)
 		m->seq = sess_pkt(s, n)->seq;
@@ -891,6 +901,7 @@ sess_free(struct sess *s)
 		buf_free(&s->pkts[k].plain);
 	}
 	free(s->pkts);
+	buf_free(&s->sealed);
 	trace_free(&s->trace);
 	crypto_wipe(s, sizeof(*s));
 	free(s);

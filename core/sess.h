@@ -155,6 +155,7 @@ struct timer {
 /* The bytes a peer sent last in an exchange, kept for resends. */
 struct stored_msg {
 	struct buf	 bytes;
+	struct buf	 plain;		/* body before encryption, if any */
 	uint64_t	 seq;		/* when it was last sent, in send order */
 	char		 base[TR_LABEL_LEN];	/* e.g. "AG2" or "QM1.2" */
 	unsigned int	 resends;		/* letters used so far */
@@ -247,6 +248,8 @@ struct pkt {
 	bool		 is_esp;	/* an ESP packet (IP protocol 50) */
 	char		 note[TR_TEXT_LEN];	/* drop or discard reason */
 	struct buf	 plain;		/* decrypted body, when known */
+	bool		 plain_by_sender;	/* PLAIN is what the sender
+						   encrypted, not decrypted */
 };
 
 enum rule_act { RULE_DROP, RULE_DELAY, RULE_DUP, RULE_CORRUPT };
@@ -290,6 +293,8 @@ struct sess {
 	int		 qm_inst;	/* Quick Mode exchanges so far */
 	int		 info_inst;	/* Informational exchanges so far */
 	uint64_t	 seq;		/* tie-breaking counter */
+	struct buf	 sealed;	/* body of the message being encrypted,
+					   for the packet eng_send makes */
 	bool		 started;
 	struct trace	 trace;
 };
