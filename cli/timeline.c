@@ -630,9 +630,6 @@ on_line(char *line)
 			    "or off)", argv[1]);
 	} else if (strcmp(argv[0], "run") == 0 && argc == 1 && tl.speed > 0)
 		anim_start();
-	else if (strcmp(argv[0], "source") == 0)
-		say("error: source: not available in the timeline yet (it "
-		    "would read the terminal, not the file)");
 	else
 		exec_show(line, line);
 	free(line);
