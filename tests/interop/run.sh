@@ -44,59 +44,80 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # ---------------------------------------------------------------- cleanup
-# Every process started is written to $work/pids, every namespace to
-# $work/netns; cleanup stops exactly those.
+# Each run lists the processes it starts in RUNDIR/pids ("PID START"
+# lines, START being the process's start time from /proc, so that a
+# reused process id is never taken for ours) and its namespaces in
+# RUNDIR/netns; stop_run empties both once it has stopped them.
+# $work/runs lists this invocation's run directories, so that cleanup
+# finds whatever a failed or interrupted run left behind.
 mkdir -p "$work"
-: >"$work/pids"
-: >"$work/netns"
+: >"$work/runs"
 
-cleanup() {
-	local p n
-	for p in $(cat "$work/pids" 2>/dev/null); do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for n in 1 2 3 4 5 6 7 8 9 10; do
-		local alive=0
-		for p in $(cat "$work/pids" 2>/dev/null); do
-			kill -0 "$p" 2>/dev/null && alive=1
+# proc_start PID: the process's start time (ticks since boot), or nothing
+proc_start() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# ours PID START: is that process still running (and not a zombie)?
+ours() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1,20)
+	[ -n "$st" ] && [ "${st% *}" != Z ] && [ "${st#* }" = "$2" ]
+}
+
+# kill_listed FILE: stop the processes listed in FILE, the last started
+# first (the capture before the daemons), then empty FILE
+kill_listed() {
+	local f=$1 pid start k
+	[ -s "$f" ] || return 0
+	tac "$f" >"$f.rev"
+	while read -r pid start; do
+		[ -n "$start" ] || continue
+		ours "$pid" "$start" || continue
+		kill -TERM "$pid" 2>/dev/null
+		for k in $(seq 15); do
+			ours "$pid" "$start" || break
+			sleep 0.2
 		done
-		[ $alive -eq 0 ] && break
-		sleep 0.3
-	done
-	for p in $(cat "$work/pids" 2>/dev/null); do
-		kill -KILL "$p" 2>/dev/null
-	done
-	for n in $(cat "$work/netns" 2>/dev/null); do
+		ours "$pid" "$start" && kill -KILL "$pid" 2>/dev/null
+	done <"$f.rev"
+	rm -f "$f.rev"
+	: >"$f"
+}
+
+# del_netns FILE: delete the namespaces listed in FILE, then empty it
+del_netns() {
+	local n
+	[ -s "$1" ] || return 0
+	for n in $(cat "$1"); do
 		ip netns del "$n" 2>/dev/null
 	done
-	: >"$work/pids"
-	: >"$work/netns"
+	: >"$1"
+}
+
+cleanup() {
+	local d
+	# first the runs' shells, so that none goes on to a next step
+	kill -TERM $(jobs -p) 2>/dev/null
+	for d in $(cat "$work/runs" 2>/dev/null); do
+		kill_listed "$d/pids"
+		del_netns "$d/netns"
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# started PID: remember a background process for cleanup, also in the
-# run's own list ($runpids) when there is one
+# started PID: remember a background process of the current run
 runpids=/dev/null
 started() {
-	echo "$1" >>"$work/pids"
-	echo "$1" >>"$runpids"
+	echo "$1 $(proc_start "$1")" >>"$runpids"
 }
 
-# stop_run DIR NSI NSR: stop a run's processes (the capture first, so
-# that the daemons' shutdown is not in it) and delete its namespaces
+# stop_run DIR: stop a run's processes (the capture first, so that the
+# daemons' shutdown is not in it) and delete its namespaces
 stop_run() {
-	local d=$1 p k
-	for p in $(tac "$d/pids"); do
-		kill -TERM "$p" 2>/dev/null
-		for k in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -KILL "$p" 2>/dev/null
-	done
-	ip netns del "$2" 2>/dev/null
-	ip netns del "$3" 2>/dev/null
+	kill_listed "$1/pids"
+	del_netns "$1/netns"
 }
 
 # ------------------------------------------------------------- packages
@@ -158,9 +179,9 @@ RNET=10.2.0.0/24
 net_up() {
 	local d=$1 ni=$2 nr=$3
 	ip netns add "$ni" || return 1
-	echo "$ni" >>"$work/netns"
+	echo "$ni" >>"$d/netns"
 	ip netns add "$nr" || return 1
-	echo "$nr" >>"$work/netns"
+	echo "$nr" >>"$d/netns"
 	ip link add ve0 netns "$ni" type veth peer name ve1 netns "$nr" ||
 	    return 1
 	ip -n "$ni" addr add $IADDR/24 dev ve0
@@ -357,8 +378,10 @@ one_run() {
 		    "$d/i/pluto.ctl" --name lab --initiate --asynchronous \
 		    >"$d/initiate.log" 2>&1
 	fi
-	sleep $((window + 2))
-	stop_run "$d" "$ni" "$nr"
+	sleep $((window + 2)) &
+	started $!
+	wait $!
+	stop_run "$d"
 	sh "$here/pcap2ladder.sh" "$d/capture.pcapng" $IADDR >"$d/real.txt"
 	ikelab_cmds "$pair" "$ikecmd" >"$d/ikelab.cmds"
 	echo "$window" >"$d/window"
@@ -384,6 +407,7 @@ for run in "$@"; do
 	idx=$((idx + 1))
 	pair=${run%%-*}
 	scen=${run#*-}
+	echo "$work/run/$run" >>"$work/runs"
 	one_run "$pair" "$scen" $idx >"$work/one-$run.log" 2>&1 &
 	running+=($!)
 	if [ ${#running[@]} -ge "$jobs" ]; then
