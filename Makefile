@@ -4,6 +4,7 @@
 #   make check      build and run every test (installing test tools)
 #   make check-asan the same suite under AddressSanitizer + UBSan
 #   make bench      benchmarks
+#   make interop    real strongSwan and libreswan daemons against the profiles (root)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
