@@ -28,6 +28,8 @@
  * own output (a buffer while the command runs, so that the trace
  * events it caused can be printed first); TTY is the real stdout.
  */
+struct lsn_run;
+
 struct cli {
 	struct sess	*s;		/* NULL until first needed */
 	uint64_t	 seed;
@@ -48,6 +50,7 @@ struct cli {
 	size_t		 caplog;
 	char		*log_override;	/* what to record instead of argv */
 	char		 err[CLI_ERR_LEN];	/* the last error, one line */
+	struct lsn_run	*lesson;	/* the running lesson (lesson.c) */
 };
 
 /* Where a command argument's completions come from. */

@@ -1135,10 +1135,7 @@ lesson_answer_ok(const struct sess *s, const struct lsn_line *lines,
 	return false;
 }
 
-/*
- * The running lesson of a front end. struct cli has no room for it, so
- * the few front ends of a process (one, or a test's) find theirs here.
- */
+/* The running lesson of a front end (cli->lesson). */
 struct lsn_run {
 	struct cli	*cli;
 	struct lesson	*l;
@@ -1150,32 +1147,20 @@ struct lsn_run {
 	bool		 finished;
 };
 
-#define LSN_MAX_RUNS	8
-static struct lsn_run *lsn_runs[LSN_MAX_RUNS];
-
 static struct lsn_run *
 lsn_run_of(const struct cli *cli)
 {
-	size_t	k;
-
-	for (k = 0; k < LSN_MAX_RUNS; k++)
-		if (lsn_runs[k] != NULL && lsn_runs[k]->cli == cli)
-			return lsn_runs[k];
-	return NULL;
+	return cli->lesson;
 }
 
 void
 lesson_end(struct cli *cli)
 {
-	size_t	k;
-
-	for (k = 0; k < LSN_MAX_RUNS; k++) {
-		if (lsn_runs[k] == NULL || lsn_runs[k]->cli != cli)
-			continue;
-		lesson_free(lsn_runs[k]->l);
-		free(lsn_runs[k]);
-		lsn_runs[k] = NULL;
-	}
+	if (cli->lesson == NULL)
+		return;
+	lesson_free(cli->lesson->l);
+	free(cli->lesson);
+	cli->lesson = NULL;
 }
 
 /* Print lesson text S escaped, then a newline. */
@@ -1467,16 +1452,14 @@ lsn_start(struct cli *cli, const char *name)
 	if ((rc = lesson_load(path, &l, cli->err, sizeof(cli->err))) != 0)
 		return rc;
 	lesson_end(cli);
-	for (k = 0; k < LSN_MAX_RUNS && lsn_runs[k] != NULL; k++)
-		;
-	if (k == LSN_MAX_RUNS || (r = calloc(1, sizeof(*r))) == NULL) {
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		lesson_free(l);
 		return cli_err(cli, "lesson: out of memory");
 	}
 	r->cli = cli;
 	r->l = l;
 	r->cur = SIZE_MAX;
-	lsn_runs[k] = r;
+	cli->lesson = r;
 
 	lsn_put(cli, "Lesson: ", l->title);
 	for (k = 0; k < l->n; k++)
