@@ -20,49 +20,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fuzz_safe.h"
 
 #define FZ_CMD_SEED	20240601u
 #define FZ_MAX_LINES	4
-#define FZ_MAX_LINE	(2 * CLI_LINE_MAX)	/* longer than allowed */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Commands that touch neither files nor the terminal. */
-static const char *const safe_cmds[] = {
-	"start", "step", "tick", "run", "wire", "deliver", "drop", "delay",
-	"dup", "swap", "corrupt", "ping", "inject", "rule", "rules", "unrule",
-	"timers", "state", "show", "keys", "ladder", "log", "set", "config",
-	"undo", "reset", "seed", "help", "quit",
-};
-
 static FILE *devnull;
-
-/* May LINE run here? */
-static bool
-line_is_safe(const char *line)
-{
-	char			 buf[FZ_MAX_LINE + 1];
-	char			 err[CLI_ERR_LEN];
-	char			*argv[CLI_MAX_ARGS + 1];
-	const struct cli_cmd	*c;
-	size_t			 k;
-	int			 argc, i;
-
-	if (cli_split(line, buf, sizeof(buf), argv, CLI_MAX_ARGS, &argc,
-	    err, sizeof(err)) != 0 || argc == 0)
-		return true;	/* refused before any command runs */
-	if ((c = cli_cmd_find(argv[0])) == NULL)
-		return true;
-	for (k = 0; k < sizeof(safe_cmds) / sizeof(safe_cmds[0]); k++)
-		if (strcmp(c->name, safe_cmds[k]) == 0)
-			break;
-	if (k == sizeof(safe_cmds) / sizeof(safe_cmds[0]))
-		return false;
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] == '@')
-			return false;
-	return true;
-}
 
 /* The starting point that byte 0 picks. */
 static int
@@ -104,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		memcpy(line, data + off, end - off);
 		line[end - off] = '\0';
-		if (line_is_safe(line))
+		if (fz_line_is_safe(line))
 			(void)cli_exec_line(&cli, line);
 	}
 	cli_free(&cli);

@@ -3,10 +3,13 @@
  * (lesson_parse), and for the checks and answers it produced, judged
  * against a finished session (the seed story on MODP group 1).
  *
- * Input: the text of a lesson file. The lesson's commands are never
- * run (they could name files); only its checks and answers are
- * evaluated: every check, and every question with the texts of all of
- * the lesson's answer and solution lines as the student's answer.
+ * Input: the text of a lesson file. Every check is evaluated, and every
+ * question with the texts of all of the lesson's answer and solution
+ * lines as the student's answer. Then the check mode (lesson_verify)
+ * runs the lesson's reference path in a front end writing to
+ * /dev/null, when every command in it is one that fuzz_safe.h allows
+ * (the parser already refuses commands that touch files; this is a
+ * second guard).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_safe.h"
 #include "lesson.h"
 
 #define FZ_LESSON_SEED	20240601u
@@ -21,6 +25,7 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct sess *world;
+static FILE *devnull;
 
 /* The session that checks look at: AG3 lost, then all completes. */
 static const struct sess *
@@ -70,6 +75,26 @@ ask_all(const struct sess *s, const struct lesson *l)
 	}
 }
 
+/* Run L's reference path if all its commands are safe to run here. */
+static void
+verify(const struct lesson *l)
+{
+	struct cli	 cli;
+	size_t		 k;
+
+	for (k = 0; k < l->n; k++)
+		if ((l->lines[k].dir == LD_RUN ||
+		    l->lines[k].dir == LD_SOLUTION) &&
+		    l->lines[k].text != NULL &&
+		    !fz_line_is_safe(l->lines[k].text))
+			return;
+	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
+		abort();
+	cli_init(&cli, devnull, devnull);
+	(void)lesson_verify(&cli, l);
+	cli_free(&cli);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -89,6 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(void)lesson_check_holds(s, &l->lines[k].ck,
 				    why, sizeof(why));
 		ask_all(s, l);
+		verify(l);
 	} else if (err[0] == '\0')
 		abort();	/* a refusal must say why */
 	lesson_free(l);
