@@ -217,6 +217,12 @@ lsn_parse_check(int argc, char **argv, struct lsn_check *c, char *msg,
 	int	p;
 
 	memset(c, 0, sizeof(*c));
+	/* "check # note" splits into no words at all. */
+	if (argc < 1) {
+		snprintf(msg, len, "check: needs a check (event, no-event, "
+		    "count, time, state or setting)");
+		return -1;
+	}
 	for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
 		if (strcmp(forms[k].name, argv[0]) == 0)
 			break;
