@@ -221,7 +221,7 @@ lsn_parse_check(int argc, char **argv, struct lsn_check *c, char *msg,
 	if (argc < 1) {
 		snprintf(msg, len, "check: needs a check (event, no-event, "
 		    "count, time, state or setting)");
-		return -1;
+		return IKE_ESYNTAX;
 	}
 	for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
 		if (strcmp(forms[k].name, argv[0]) == 0)
