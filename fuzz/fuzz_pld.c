@@ -5,6 +5,10 @@
  * that each decoder meets bytes it was not written for), the transform
  * readers on every transform, and the tree and hex dumps.
  *
+ * Whatever decodes is also built again with the builders and decoded
+ * once more: the result must be the same (a round trip), so that the
+ * decoders and builders agree on every field.
+ *
  * Build with scripts/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
  */
 #include <stddef.h>
@@ -15,6 +19,147 @@
 #include "pld.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A message of one payload: the builder's output for round trips. */
+struct rt {
+	struct buf	 b;
+	struct pld_wr	 w;
+	struct pld_chain c;
+};
+
+static void
+rt_begin(struct rt *t)
+{
+	struct pld_hdr	 h;
+
+	memset(&h, 0, sizeof(h));
+	memset(t, 0, sizeof(*t));
+	h.version = IKE_VERSION_1_0;
+	h.exch = IKE_EXCH_INFO;
+	if (pld_wr_hdr(&t->w, &t->b, &h) != IKE_OK)
+		abort();
+}
+
+/* Finish the message and walk it: its one payload must come back. */
+static const struct pld_ref *
+rt_end(struct rt *t, uint8_t type)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct pld_hdr	 h;
+
+	pld_wr_done(&t->w);
+	if (pld_hdr_parse(t->b.p, t->b.len, &h, &dg) != IKE_OK ||
+	    pld_chain_parse(t->b.p + IKE_HDR_LEN, t->b.len - IKE_HDR_LEN,
+	    IKE_HDR_LEN, h.next, &t->c, &dg) != IKE_OK || t->c.n != 1 ||
+	    t->c.p[0].type != type)
+		abort();
+	return &t->c.p[0];
+}
+
+/* Are N bytes at A and B the same (either may be NULL when N is 0)? */
+static bool
+same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return n == 0 || memcmp(a, b, n) == 0;
+}
+
+/* Build P1 as an SA and read it back. */
+static void
+rt_p1(const struct p1_prop *p1)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct rt	 t;
+	struct pld_sa	 sa;
+	struct p1_prop	 back;
+
+	rt_begin(&t);
+	if (pld_add_sa_p1(&t.w, p1, 1) == IKE_OK) {
+		if (pld_sa_parse(rt_end(&t, IKE_PLD_SA), &sa, &dg) != IKE_OK ||
+		    sa.nprop != 1 || sa.prop[0].nxf != 1 ||
+		    pld_p1_from_xform(&sa.prop[0].xf[0], &back, &dg) !=
+		    IKE_OK || memcmp(&back, p1, sizeof(back)) != 0)
+			abort();
+	}
+	buf_free(&t.b);
+}
+
+/* Build P2 as an ESP SA and read it back. */
+static void
+rt_p2(const struct p2_prop *p2)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct rt	 t;
+	struct pld_sa	 sa;
+	struct p2_prop	 back;
+
+	rt_begin(&t);
+	if (pld_add_sa_p2(&t.w, 0x01020304u, p2, 1) == IKE_OK) {
+		if (pld_sa_parse(rt_end(&t, IKE_PLD_SA), &sa, &dg) != IKE_OK ||
+		    sa.nprop != 1 || sa.prop[0].nxf != 1 ||
+		    sa.prop[0].spi_size != 4 ||
+		    pld_p2_from_xform(&sa.prop[0].xf[0], &back, &dg) !=
+		    IKE_OK || memcmp(&back, p2, sizeof(back)) != 0)
+			abort();
+	}
+	buf_free(&t.b);
+}
+
+/* Build ID, N and D payloads from what was decoded, and read them back. */
+static void
+rt_id(const struct pld_id *id)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct rt	 t;
+	struct pld_id	 back;
+
+	rt_begin(&t);
+	if (pld_add_id(&t.w, id) == IKE_OK) {
+		if (pld_id_parse(rt_end(&t, IKE_PLD_ID), &back, &dg) !=
+		    IKE_OK || back.type != id->type ||
+		    back.proto != id->proto || back.port != id->port ||
+		    back.len != id->len || !same(back.data, id->data, id->len))
+			abort();
+	}
+	buf_free(&t.b);
+}
+
+static void
+rt_notify(const struct pld_notify *n)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct rt	 t;
+	struct pld_notify back;
+
+	rt_begin(&t);
+	if (pld_add_notify(&t.w, n) == IKE_OK) {
+		if (pld_notify_parse(rt_end(&t, IKE_PLD_N), &back, &dg) !=
+		    IKE_OK || back.doi != n->doi || back.proto != n->proto ||
+		    back.spi_size != n->spi_size || back.type != n->type ||
+		    !same(back.spi, n->spi, n->spi_size) ||
+		    back.data_len != n->data_len ||
+		    !same(back.data, n->data, n->data_len))
+			abort();
+	}
+	buf_free(&t.b);
+}
+
+static void
+rt_delete(const struct pld_delete *d)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct rt	 t;
+	struct pld_delete back;
+
+	rt_begin(&t);
+	if (pld_add_delete(&t.w, d) == IKE_OK) {
+		if (pld_delete_parse(rt_end(&t, IKE_PLD_D), &back, &dg) !=
+		    IKE_OK || back.doi != d->doi || back.proto != d->proto ||
+		    back.spi_size != d->spi_size || back.count != d->count ||
+		    !same(back.spis, d->spis, (size_t)d->spi_size * d->count))
+			abort();
+	}
+	buf_free(&t.b);
+}
 
 /* Read every transform of SA both as a phase 1 and a phase 2 one. */
 static void
@@ -33,8 +178,12 @@ fuzz_sa(const struct pld_sa *sa)
 		for (j = 0; j < sa->prop[i].nxf; j++) {
 			if (sa->prop[i].xf[j].nattr > PLD_MAX_ATTRS)
 				abort();
-			(void)pld_p1_from_xform(&sa->prop[i].xf[j], &p1, &dg);
-			(void)pld_p2_from_xform(&sa->prop[i].xf[j], &p2, &dg);
+			if (pld_p1_from_xform(&sa->prop[i].xf[j], &p1, &dg) ==
+			    IKE_OK)
+				rt_p1(&p1);
+			if (pld_p2_from_xform(&sa->prop[i].xf[j], &p2, &dg) ==
+			    IKE_OK)
+				rt_p2(&p2);
 		}
 	}
 }
@@ -51,9 +200,12 @@ fuzz_ref(const struct pld_ref *r)
 
 	if (pld_sa_parse(r, &sa, &dg) == IKE_OK)
 		fuzz_sa(&sa);
-	(void)pld_id_parse(r, &id, &dg);
-	(void)pld_notify_parse(r, &n, &dg);
-	(void)pld_delete_parse(r, &d, &dg);
+	if (pld_id_parse(r, &id, &dg) == IKE_OK)
+		rt_id(&id);
+	if (pld_notify_parse(r, &n, &dg) == IKE_OK)
+		rt_notify(&n);
+	if (pld_delete_parse(r, &d, &dg) == IKE_OK)
+		rt_delete(&d);
 }
 
 int
