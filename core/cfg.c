@@ -354,6 +354,7 @@ get_##name(const struct peer_cfg *c, char *o, size_t n)		\
 BOOL_KNOB(client_ids, client_ids)
 BOOL_KNOB(auto_qm, auto_qm)
 BOOL_KNOB(resend_ag2, resend_ag2)
+BOOL_KNOB(fail_resend, fail_resend)
 
 /* Knobs that take one word of TABLE, stored in FIELD. */
 #define WORD_KNOB(name, label, table, field, type)			\
@@ -492,6 +493,30 @@ get_half_open(const struct peer_cfg *c, char *o, size_t n)
 		snprintf(o, n, "never");
 	else
 		snprintf(o, n, "%ums", c->half_open_ms);
+}
+
+static int
+set_revive(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->revive_ms, "revive", v, 0, dg);
+}
+
+static void
+get_revive(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%ums", c->revive_ms);
+}
+
+static int
+set_busy(struct peer_cfg *c, const char *v, struct ike_diag *dg)
+{
+	return set_ms(&c->busy_ms, "busy", v, 0, dg);
+}
+
+static void
+get_busy(const struct peer_cfg *c, char *o, size_t n)
+{
+	snprintf(o, n, "%ums", c->busy_ms);
 }
 
 static int
@@ -721,6 +746,12 @@ const struct knob sess_knobs[] = {
 	{ "notify", "accept|ignore",
 	    "act on NO-PROPOSAL-CHOSEN, or only record notifies" },
 	{ "notify-msgid", "random|zero", "M-ID of unencrypted notifies" },
+	{ "fail-resend", "on|off",
+	    "initiator: answer each copy of a failed AG2 with the notify" },
+	{ "revive", "DURATION",
+	    "delay of the second and later restarts after a deletion" },
+	{ "busy", "DURATION|0",
+	    "ignore a copy of a datagram handled less than this ago" },
 };
 const size_t sess_nknobs = sizeof(sess_knobs) / sizeof(sess_knobs[0]);
 
@@ -743,6 +774,8 @@ static const struct knob_ops knob_ops[] = {
 	{ set_dup_limit, get_dup_limit },
 	{ set_qm_give_up, get_qm_give_up }, { set_auth_fail, get_auth_fail },
 	{ set_notify, get_notify }, { set_notify_msgid, get_notify_msgid },
+	{ set_fail_resend, get_fail_resend }, { set_revive, get_revive },
+	{ set_busy, get_busy },
 };
 
 _Static_assert(sizeof(sess_knobs) / sizeof(sess_knobs[0]) <=
@@ -764,7 +797,8 @@ static const char *const rfc_set[] = {
 	"qm-give-up", "stop", "half-open", "0", "resend-ag2", "on",
 	"dup-resend", "reply", "qm-dup", "reply", "dup-limit", "0",
 	"auth-fail", "plain", "notify", "accept", "notify-msgid", "random",
-	"early-qm", "drop", NULL
+	"early-qm", "drop", "fail-resend", "off", "revive", "0", "busy", "0",
+	NULL
 };
 static const char *const strongswan_set[] = {
 	"retransmit", "4s", "factor", "1.8", "repeat", "0", "tries", "5",
@@ -772,7 +806,8 @@ static const char *const strongswan_set[] = {
 	"qm-give-up", "restart", "half-open", "30s", "resend-ag2", "on",
 	"dup-resend", "last", "qm-dup", "reply", "dup-limit", "0",
 	"auth-fail", "encrypted", "notify", "accept",
-	"notify-msgid", "random", "early-qm", "drop", NULL
+	"notify-msgid", "random", "early-qm", "drop", "fail-resend", "off",
+	"revive", "0", "busy", "1ms", NULL
 };
 static const char *const libreswan_set[] = {
 	"retransmit", "500ms", "factor", "2", "repeat", "1", "tries", "12",
@@ -780,7 +815,8 @@ static const char *const libreswan_set[] = {
 	"qm-give-up", "new-qm", "half-open", "60s", "resend-ag2", "off",
 	"dup-resend", "reply", "qm-dup", "ignore", "dup-limit", "2",
 	"auth-fail", "invalid-hash", "notify", "ignore",
-	"notify-msgid", "zero", "early-qm", "drop", NULL
+	"notify-msgid", "zero", "early-qm", "drop", "fail-resend", "on",
+	"revive", "5s", "busy", "0", NULL
 };
 static const struct profile profiles[] = {
 	{ "rfc", rfc_set }, { "strongswan", strongswan_set },

@@ -85,6 +85,7 @@ peer_clear(struct peer *p)
 		qm_clear(&p->qm[k]);
 	p->nqm = 0;
 	buf_free(&p->queued);
+	buf_free(&p->last_in);
 }
 
 /* Trace that peer P threw packet N away, and why. */
@@ -293,10 +294,11 @@ notify_init(struct pld_notify *n, uint8_t proto, uint16_t type,
  * ISAKMP SA, under a random non-zero M-ID (RFC 2408 4.8; errors before
  * phase 1 is complete cannot be protected).
  */
-static void
+static int
 send_plain_notify(struct sess *s, struct peer *p, uint16_t type,
     const char *why)
 {
+	int			sent = 0;
 	struct pld_wr		w;
 	struct buf		b = { 0 };
 	struct pld_notify	n;
@@ -323,19 +325,21 @@ send_plain_notify(struct sess *s, struct peer *p, uint16_t type,
 		ev->notify = type;
 		ev->msgid = msgid;
 	}
-	(void)eng_send(s, peer_idx(p), &b, label, false, 0, NULL);
+	sent = eng_send(s, peer_idx(p), &b, label, false, 0, NULL);
 out:
 	buf_free(&b);
+	return sent;
 }
 
 /*
  * Send an encrypted Informational, HDR*, HASH(1), N (RFC 2409 5.7),
  * under phase 1 SA of P and a fresh M-ID.
  */
-static void
+static int
 send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
     uint8_t proto, const uint8_t *spi, size_t spi_len, const char *why)
 {
+	int			 sent = 0;
 	struct p1sa		*sa = &p->p1;
 	struct pld_wr		 w;
 	struct buf		 b = { 0 };
@@ -371,9 +375,10 @@ send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
 		if (spi_len == 4)
 			ev->spi = be32(spi);
 	}
-	(void)eng_send(s, peer_idx(p), &b, label, false, 0, NULL);
+	sent = eng_send(s, peer_idx(p), &b, label, false, 0, NULL);
 out:
 	buf_free(&b);
+	return sent;
 }
 
 /* Derive phase 1 keys once both KE values and nonces are known. */
@@ -424,17 +429,18 @@ p1_derive(struct sess *s, struct peer *p, const uint8_t *peer_ke,
  * failed) when the lifetime ends, the peer deletes it without a word.
  */
 static void
-p1_arm_life(struct sess *s, struct peer *p)
+p1_arm_life(struct sess *s, struct peer *p, uint64_t from)
 {
 	struct p1sa	*sa = &p->p1;
 	char		 why[64];
 
-	if (p->cfg.half_open_ms == 0 || sa->life.armed)
+	if (p->cfg.half_open_ms == 0)
 		return;
+	eng_timer_cancel(s, p, &sa->life, "counted again from now");
 	snprintf(why, sizeof(why), "half-open lifetime %u ms",
 	    p->cfg.half_open_ms);
-	eng_timer_at(s, p, &sa->life, sa->first_sent_ms +
-	    p->cfg.half_open_ms, "phase 1", why);
+	eng_timer_at(s, p, &sa->life, from + p->cfg.half_open_ms, "phase 1",
+	    why);
 }
 
 /* The message peer P sent last, of all its exchanges. */
@@ -705,7 +711,7 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	/* RFC model and strongSwan resend AG2; libreswan does not. */
 	if (p->cfg.resend_ag2)
 		eng_timer_start(s, p, &sa->tm, &sa->out);
-	p1_arm_life(s, p);
+	p1_arm_life(s, p, sa->first_sent_ms);
 out:
 	free(psa);
 	buf_free(&b);
@@ -753,11 +759,13 @@ static void
 auth_failed(struct sess *s, struct peer *p)
 {
 	struct p1sa	*sa = &p->p1;
+	struct pkt	*pk;
 	uint8_t		 spi[16];
+	int		 n = 0;
 
 	switch (p->cfg.auth_fail) {
 	case AUTH_FAIL_PLAIN:
-		send_plain_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
+		n = send_plain_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
 		    "HASH_R in AG2 does not verify");
 		break;
 	case AUTH_FAIL_ENCRYPTED:
@@ -765,16 +773,20 @@ auth_failed(struct sess *s, struct peer *p)
 		memcpy(sa->last_block, sa->keys.iv0, sa->keys.blen);
 		memcpy(spi, sa->icookie, 8);
 		memcpy(spi + 8, sa->rcookie, 8);
-		send_enc_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
+		n = send_enc_notify(s, p, IKE_N_AUTHENTICATION_FAILED,
 		    IKE_PROTO_ISAKMP, spi, sizeof(spi),
 		    "HASH_R in AG2 does not verify (under the initiator's own "
 		    "keys, which the responder cannot share)");
 		break;
 	case AUTH_FAIL_INVALID_HASH:
-		send_plain_notify(s, p, IKE_N_INVALID_HASH_INFORMATION,
+		n = send_plain_notify(s, p, IKE_N_INVALID_HASH_INFORMATION,
 		    "HASH_R in AG2 does not verify");
 		break;
 	}
+	/* The notify becomes the stored message that copies of AG2 get. */
+	if (n > 0 && (pk = sess_pkt(s, n)) != NULL &&
+	    store_out(&sa->out, &pk->bytes, pk->label) == IKE_OK)
+		sa->out.seq = pk->seq;
 }
 
 /* Initiator: AG2 arrived; check HASH_R and answer with AG3. */
@@ -830,7 +842,8 @@ i_recv_ag2(struct sess *s, struct peer *p, int n, const struct buf *m,
 		    "HASH_R mismatch: wrong pre-shared key?");
 		buf_copy(&sa->last_rx, m);
 		auth_failed(s, p);
-		p1_arm_life(s, p);
+		/* A failed phase 1 is kept that long after the last AG2. */
+		p1_arm_life(s, p, s->now_ms);
 		return;
 	}
 	eng_timer_cancel(s, p, &sa->tm, "AG2 answered AG1");
@@ -989,6 +1002,14 @@ recv_aggressive(struct sess *s, struct peer *p, int n, const struct buf *m,
 	if (p->name == 'i' && sa->st != P1_NONE &&
 	    memcmp(h->icookie, sa->icookie, IKE_COOKIE_LEN) == 0 &&
 	    sa->st != AM_I_SENT1) {
+		if (sa->st == P1_FAILED && p->cfg.fail_resend &&
+		    buf_eq(m, &sa->last_rx) && sa->out.bytes.len > 0) {
+			eng_resend(s, PEER_I, &sa->out, 0, "duplicate of the "
+			    "failed AG2: answers it with its notify again "
+			    "(fail-resend on)");
+			p1_arm_life(s, p, s->now_ms);
+			return;
+		}
 		if (sa->st == P1_FAILED || sa->st == P1_DELETED) {
 			discard(s, p, n, "SA %s", sa->st == P1_FAILED ?
 			    "failed" : "deleted");
@@ -1814,6 +1835,15 @@ peer_recv(struct sess *s, struct peer *p, struct pkt *pk)
 	/* Sending may move the packet array: work on a copy. */
 	if (buf_copy(&m, &pk->bytes) != IKE_OK)
 		return;
+	/* strongSwan drops a copy of a datagram it is still handling. */
+	if (p->cfg.busy_ms > 0 && buf_eq(&m, &p->last_in) &&
+	    s->now_ms < p->last_in_ms + p->cfg.busy_ms) {
+		discard(s, p, n, "ignored: a copy of the datagram this peer "
+		    "is still handling (busy %u ms)", p->cfg.busy_ms);
+		goto out;
+	}
+	(void)buf_copy(&p->last_in, &m);
+	p->last_in_ms = s->now_ms;
 	if (pld_hdr_parse(m.p, m.len, &h, &dg) != IKE_OK) {
 		diag_text(&dg, why, sizeof(why));
 		discard(s, p, n, "bad ISAKMP header: %s", why);
@@ -1857,11 +1887,17 @@ p1_expire(struct sess *s, struct peer *p)
 	eng_p1_state(s, p, P1_DELETED, "half-open lifetime of %u ms ended",
 	    p->cfg.half_open_ms);
 	sa->has_keys = false;
-	if (p->name == 'i' && p->cfg.rtx.give_up == GIVE_UP_RESTART) {
-		eng_eventf(s, TR_RESTART, p->name, 0, "",
-		    "starting phase 1 again from scratch (give-up restart)");
-		(void)peer_start_p1(s, p);
+	if (p->name != 'i' || p->cfg.rtx.give_up != GIVE_UP_RESTART)
+		return;
+	/* The first revival is at once; later ones wait (libreswan). */
+	if (p->revivals++ > 0 && p->cfg.revive_ms > 0) {
+		eng_timer_at(s, p, &sa->life, s->now_ms + p->cfg.revive_ms,
+		    "phase 1", "revive delay before phase 1 starts again");
+		return;
 	}
+	eng_eventf(s, TR_RESTART, p->name, 0, "",
+	    "starting phase 1 again from scratch (give-up restart)");
+	(void)peer_start_p1(s, p);
 }
 
 /* Quick Mode Q of initiator P gave up: what follows (qm-give-up). */
@@ -1894,6 +1930,13 @@ peer_timer(struct sess *s, struct peer *p, struct timer *t)
 	struct tr_event		*ev;
 	size_t			 k;
 
+	if (t == &p->p1.life && p->p1.st == P1_DELETED) {
+		eng_eventf(s, TR_RESTART, p->name, 0, "",
+		    "starting phase 1 again from scratch after the revive "
+		    "delay of %u ms", p->cfg.revive_ms);
+		(void)peer_start_p1(s, p);
+		return;
+	}
 	if (t == &p->p1.life) {
 		p1_expire(s, p);
 		return;

@@ -112,6 +112,12 @@ struct peer_cfg {
 	bool		 notify_ignore;	/* do not act on unauthenticated or
 					   NO-PROPOSAL-CHOSEN notifies */
 	bool		 notify_msgid0;	/* plain notifies under M-ID 0 */
+	bool		 fail_resend;	/* initiator: answer each copy of a
+					   failed AG2 with its notify again */
+	uint32_t	 revive_ms;	/* delay of the second and later
+					   restarts after a deletion */
+	uint32_t	 busy_ms;	/* ignore a copy of a datagram that
+					   came this recently (0: never) */
 	char		 profile[16];	/* last profile applied */
 	uint8_t		 origin[SESS_MAX_KNOBS];	/* enum knob_origin */
 };
@@ -225,6 +231,9 @@ struct peer {
 	struct qmx	 qm[SESS_MAX_QM];
 	size_t		 nqm;
 	struct buf	 queued;	/* early QM held (EARLY_QM_QUEUE) */
+	struct buf	 last_in;	/* the last datagram handled */
+	uint64_t	 last_in_ms;
+	unsigned int	 revivals;	/* phase 1 restarts after deletion */
 	char		 last[TR_TEXT_LEN];	/* last transition's reason */
 };
 

@@ -119,6 +119,9 @@ ll-lost-ag3 | set r resend-ag2 on
 ll-lost-qm2 | set r qm-dup reply
 sl-lost-ag3 | set i qm-give-up stop
 ls-lost-ag3 | set i dup-resend last
+ls-wrong-psk | set i fail-resend off
+ll-wrong-psk | set i revive 0
+ss-lost-qm2 | set i busy 0
 EOF
 fi
 echo "$((n - bad - known)) of $n ladders match, $known known mismatches"
