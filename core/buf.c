@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
+#include "crypto.h"
 
 #include "buf.h"
 #include "ike.h"
@@ -29,7 +29,7 @@ buf_grow(struct buf *b, size_t n)
 	if (b->len > 0)
 		memcpy(np, b->p, b->len);
 	if (b->p != NULL) {
-		OPENSSL_cleanse(b->p, b->cap);
+		crypto_wipe(b->p, b->cap);
 		free(b->p);
 	}
 	b->p = np;
@@ -108,7 +108,7 @@ void
 buf_free(struct buf *b)
 {
 	if (b->p != NULL) {
-		OPENSSL_cleanse(b->p, b->cap);
+		crypto_wipe(b->p, b->cap);
 		free(b->p);
 	}
 	b->p = NULL;
