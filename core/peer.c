@@ -1957,8 +1957,9 @@ peer_timer(struct sess *s, struct peer *p, struct timer *t)
 		return;
 	}
 	ev = eng_eventf(s, TR_GIVE_UP, p->name, 0, t->what,
-	    "no answer to %s after %u resends and %llu ms", t->what,
-	    t->tries, (unsigned long long)t->waited_ms);
+	    "no answer to %s after %u resend%s and %llu ms", t->what,
+	    t->tries, t->tries == 1 ? "" : "s",
+	    (unsigned long long)t->waited_ms);
 	if (ev != NULL)
 		ev->try_no = (int)t->tries;
 	if (q != NULL) {

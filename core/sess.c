@@ -726,7 +726,7 @@ sess_swap(struct sess *s, int n, int m, struct ike_diag *dg)
 
 	if (n == m)
 		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
-		    "swap needs two different packets");
+		    "two different packets are needed");
 	if ((a = inflight(s, n, dg)) == NULL ||
 	    (b = inflight(s, m, dg)) == NULL)
 		return dg != NULL ? dg->code : IKE_ENOENT;
@@ -806,10 +806,10 @@ sess_inject(struct sess *s, int from, const uint8_t *p, size_t len,
 
 	if (from != PEER_I && from != PEER_R)
 		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
-		    "inject: the sender must be i or r");
+		    "the sender must be i or r");
 	if (len == 0 || len > PLD_MAX_MSG)
 		return diag_set(dg, IKE_ELIMIT, SIZE_MAX,
-		    "inject: %zu bytes; a datagram holds 1 to %d", len,
+		    "%zu bytes; a datagram holds 1 to %d", len,
 		    PLD_MAX_MSG);
 	inject_label(s, from, p, len, label);
 	if ((pk = pkt_new(s, from, p, len, label)) == NULL)
@@ -818,7 +818,7 @@ sess_inject(struct sess *s, int from, const uint8_t *p, size_t len,
 	pk->injected = true;
 	n = pk->num;
 	ev = eng_eventf(s, TR_INJECT, s->peer[from].name, n, label,
-	    "%zu bytes injected", len);
+	    "%zu byte%s injected", len, len == 1 ? "" : "s");
 	if (ev != NULL)
 		ev->due_ms = pk->due_ms;
 	link_full(s, sess_pkt(s, n));
