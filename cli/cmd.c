@@ -1853,6 +1853,36 @@ cand_states(struct cands *c)
 		cand_add(c, sess_qm_state_name((enum qm_state)k));
 }
 
+/*
+ * The words a knob named NAME takes ("aes128|aes192|..."), as
+ * candidates; placeholders in capitals (DURATION, N) are left out.
+ * False when NAME is no knob.
+ */
+static bool
+cand_knob_values(struct cands *c, const char *name)
+{
+	char	 w[64];
+	size_t	 k, n;
+	const char *v;
+
+	for (k = 0; k < sess_nknobs; k++) {
+		if (strcmp(sess_knobs[k].name, name) != 0)
+			continue;
+		for (v = sess_knobs[k].values; *v != '\0'; v += n) {
+			n = strcspn(v, "|");
+			if (n < sizeof(w) && !(v[0] >= 'A' && v[0] <= 'Z')) {
+				memcpy(w, v, n);
+				w[n] = '\0';
+				cand_add(c, w);
+			}
+			if (v[n] == '|')
+				n++;
+		}
+		return true;
+	}
+	return false;
+}
+
 char **
 cli_complete(struct cli *cli, const char *line, const char *text,
     bool *files)
@@ -1872,7 +1902,13 @@ cli_complete(struct cli *cli, const char *line, const char *text,
 		cand_kind(cli, &c, CA_CMD);
 		return c.v;
 	}
-	if ((cmd = cli_cmd_find(argv[0])) == NULL || argc > 3)
+	if ((cmd = cli_cmd_find(argv[0])) == NULL)
+		return NULL;
+	/* set [i|r|both] KNOB <Tab>: the values the knob takes. */
+	if (cmd->run == cmd_set && argc >= 2 && argc <= 3 &&
+	    cand_knob_values(&c, argv[argc - 1]))
+		return c.v;
+	if (argc > 3)
 		return NULL;
 	kind = cmd->comp[argc - 1];
 	if (cmd->run == cmd_set && argc == 2 && parse_peer(argv[1]) < 0 &&

@@ -506,6 +506,25 @@ completion_offers_commands_then_arguments(void **state)
 	for (k = 0; c[k] != NULL; k++)
 		free(c[k]);
 	free(c);
+	/* A setting's values: with a peer or without. */
+	c = cli_complete(&fx->cli, "set i cipher ", "aes", &files);
+	assert_non_null(c);
+	assert_string_equal(c[0], "aes128");
+	assert_string_equal(c[1], "aes192");
+	assert_string_equal(c[2], "aes256");
+	assert_null(c[3]);
+	for (k = 0; c[k] != NULL; k++)
+		free(c[k]);
+	free(c);
+	c = cli_complete(&fx->cli, "set profile ", "", &files);
+	assert_non_null(c);
+	assert_string_equal(c[0], "rfc");
+	assert_string_equal(c[1], "strongswan");
+	assert_string_equal(c[2], "libreswan");
+	assert_null(c[3]);
+	for (k = 0; c[k] != NULL; k++)
+		free(c[k]);
+	free(c);
 }
 
 int
