@@ -1782,9 +1782,11 @@ lsn_verify_ask(struct cli *cli, const struct lesson *l, size_t k,
 		    l->lines[j].ans.kind == LA_TEXT)
 			continue;
 		if (!lsn_answer_value(cli->s, &l->lines[j].ans, v, sizeof(v)))
-			snprintf(v, sizeof(v), "(nothing)");
-		snprintf(why, sizeof(why), " (the tool's answer is %.100s)",
-		    v);
+			snprintf(why, sizeof(why), " (no event matches the "
+			    "computed answer)");
+		else
+			snprintf(why, sizeof(why), " (the tool's answer is "
+			    "%.100s)", v);
 	}
 	return lsn_fail(cli, l, sol->no, "reference answer '%.60s' is not "
 	    "accepted%s", sol->text, why);
