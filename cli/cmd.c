@@ -512,22 +512,6 @@ struct until {
 	unsigned long	 steps;		/* events processed */
 };
 
-/* Does label selector SEL match LABEL (the rules' matching)? */
-static bool
-label_matches(const char *sel, const char *label)
-{
-	size_t	n = 0, m = 0;
-
-	while (isupper((unsigned char)sel[n]) || isdigit((unsigned char)sel[n]))
-		n++;
-	if (sel[n] != '\0')
-		return strcmp(sel, label) == 0;
-	while (isupper((unsigned char)label[m]) ||
-	    isdigit((unsigned char)label[m]))
-		m++;
-	return m == n && strncmp(sel, label, n) == 0;
-}
-
 static bool
 peer_in_state(const struct peer *p, const char *st)
 {
@@ -560,7 +544,7 @@ until_holds(const struct sess *s, void *arg)
 		ev = &s->trace.ev[u->from];
 		if ((int)ev->kind != u->kind)
 			continue;
-		if (u->label[0] == '\0' || label_matches(u->label, ev->label)) {
+		if (u->label[0] == '\0' || sess_label_matches(u->label, ev->label)) {
 			u->from++;
 			return true;
 		}

@@ -770,24 +770,9 @@ lesson_load(const char *path, struct lesson **out, char *err,
 }
 
 /*
- * Checks and answers. Label matching is the rules' (DESIGN.md, "Fault
- * rules"): a bare message name matches every resend and instance, a
- * name with a suffix only itself.
+ * Checks and answers. Labels match as the rules match them
+ * (sess_label_matches).
  */
-static bool
-lsn_label_matches(const char *sel, const char *label)
-{
-	size_t	n = 0, m = 0;
-
-	while (isupper((unsigned char)sel[n]) || isdigit((unsigned char)sel[n]))
-		n++;
-	if (sel[n] != '\0')
-		return strcmp(sel, label) == 0;
-	while (isupper((unsigned char)label[m]) ||
-	    isdigit((unsigned char)label[m]))
-		m++;
-	return m == n && strncmp(sel, label, n) == 0;
-}
 
 /* Is NEEDLE in HAY, ignoring case? */
 static bool
@@ -815,7 +800,7 @@ lsn_event_matches(const struct lsn_match *m, const struct tr_event *ev)
 		if (ev->kind == TR_STATE) {
 			if (strcmp(ev->to, m->sel) != 0)
 				return false;
-		} else if (!lsn_label_matches(m->sel, ev->label))
+		} else if (!sess_label_matches(m->sel, ev->label))
 			return false;
 	}
 	if (m->reason[0] != '\0' && !lsn_has_text(ev->reason, m->reason))

@@ -94,9 +94,8 @@ label_base_len(const char *l)
 	return n;
 }
 
-/* Does rule selector SEL match packet label LABEL? */
-static bool
-label_matches(const char *sel, const char *label)
+bool
+sess_label_matches(const char *sel, const char *label)
 {
 	size_t	n = label_base_len(sel);
 
@@ -259,7 +258,7 @@ static bool
 rule_selects(const struct rule *r, const struct pkt *pk)
 {
 	if (r->sel[0] != '\0')
-		return label_matches(r->sel, pk->label);
+		return sess_label_matches(r->sel, pk->label);
 	return r->dir < 0 || r->dir == pk->from;
 }
 

@@ -363,6 +363,13 @@ int	sess_rule_add(struct sess *s, const struct rule *r,
 	    struct ike_diag *dg);
 int	sess_rule_del(struct sess *s, int id, struct ike_diag *dg);
 
+/*
+ * Does selector SEL match LABEL? A bare message name ("AG2") matches the
+ * message with every resend and instance (AG2b, AG2.2); a name with a
+ * suffix matches only itself. Rules, `run until` and lessons use it.
+ */
+bool	sess_label_matches(const char *sel, const char *label);
+
 /* Packet N, or NULL. */
 struct pkt *sess_pkt(struct sess *s, int n);
 const struct pkt *sess_pkt_c(const struct sess *s, int n);
