@@ -552,20 +552,6 @@ until_holds(const struct sess *s, void *arg)
 	return false;
 }
 
-static bool
-is_state_name(const char *st)
-{
-	int	k;
-
-	for (k = P1_NONE; k <= P1_DELETED; k++)
-		if (strcmp(sess_p1_state_name((enum p1_state)k), st) == 0)
-			return true;
-	for (k = QM_NONE; k <= QM_FAILED; k++)
-		if (strcmp(sess_qm_state_name((enum qm_state)k), st) == 0)
-			return true;
-	return false;
-}
-
 /* Parse the words after "until" into U. */
 static int
 parse_until(struct cli *cli, int argc, char **argv, struct until *u)
@@ -583,7 +569,7 @@ parse_until(struct cli *cli, int argc, char **argv, struct until *u)
 		if (argc != 4)
 			return cli_err(cli, "run: 'until %s' needs a state "
 			    "(e.g. AM_I_DONE, QM_R_DONE, FAILED)", argv[2]);
-		if (!is_state_name(argv[3]))
+		if (!sess_is_state_name(argv[3]))
 			return cli_err(cli, "run: '%s' is not a state (e.g. "
 			    "AM_I_SENT1, AM_R_DONE, QM_I_DONE, FAILED)",
 			    argv[3]);

@@ -118,20 +118,6 @@ lsn_peer(const char *s, bool any)
 	return -1;
 }
 
-static bool
-lsn_is_state(const char *st)
-{
-	int	k;
-
-	for (k = P1_NONE; k <= P1_DELETED; k++)
-		if (strcmp(sess_p1_state_name((enum p1_state)k), st) == 0)
-			return true;
-	for (k = QM_NONE; k <= QM_FAILED; k++)
-		if (strcmp(sess_qm_state_name((enum qm_state)k), st) == 0)
-			return true;
-	return false;
-}
-
 /* Parse "KIND PEER SEL" from ARGV[0..2] into M. */
 static int
 lsn_parse_match(char **argv, struct lsn_match *m, char *msg, size_t len)
@@ -160,7 +146,7 @@ lsn_parse_match(char **argv, struct lsn_match *m, char *msg, size_t len)
 	if (strcmp(argv[2], "-") == 0)
 		return 0;
 	if (m->kind == TR_STATE) {
-		if (!lsn_is_state(argv[2])) {
+		if (!sess_is_state_name(argv[2])) {
 			snprintf(msg, len, "'%.40s' is not a state (e.g. "
 			    "AM_I_DONE, QM_R_DONE, FAILED)", argv[2]);
 			return IKE_ESYNTAX;
@@ -262,7 +248,7 @@ lsn_parse_check(int argc, char **argv, struct lsn_check *c, char *msg,
 			return IKE_ESYNTAX;
 		}
 		c->peer = (char)p;
-		if (c->kind == LC_STATE && !lsn_is_state(argv[2])) {
+		if (c->kind == LC_STATE && !sess_is_state_name(argv[2])) {
 			snprintf(msg, len, "'%.40s' is not a state (e.g. "
 			    "AM_R_SENT2, QM_I_DONE, FAILED)", argv[2]);
 			return IKE_ESYNTAX;

@@ -497,20 +497,6 @@ op_exchange(struct op *op, const struct op_frame *fr)
 	return (int)op->nx++;
 }
 
-/* "AG" + msg + ".inst", as the session labels its messages. */
-static void
-base_label(char *out, const char *kind, int msg, int inst)
-{
-	if (msg > 0 && inst > 1)
-		snprintf(out, TR_LABEL_LEN, "%s%d.%d", kind, msg, inst);
-	else if (msg > 0)
-		snprintf(out, TR_LABEL_LEN, "%s%d", kind, msg);
-	else if (inst > 1)
-		snprintf(out, TR_LABEL_LEN, "%s.%d", kind, inst);
-	else
-		snprintf(out, TR_LABEL_LEN, "%s", kind);
-}
-
 /* Label frame K: a resend of an earlier frame, or a new message. */
 static void
 op_label(struct op *op, size_t k)
@@ -581,15 +567,15 @@ op_label(struct op *op, size_t k)
 			memcpy(op->raddr, fr->msg == 2 ? fr->pkt.src :
 			    fr->pkt.dst, 4);
 		}
-		base_label(fr->label, "AG", fr->msg, x->inst);
+		sess_label(fr->label, "AG", fr->msg, x->inst);
 		break;
 	case OPX_QM:
 		fr->msg = x->nmsg < 3 ? x->nmsg + 1 : 3;
-		base_label(fr->label, "QM", fr->msg, x->inst);
+		sess_label(fr->label, "QM", fr->msg, x->inst);
 		break;
 	case OPX_INFO:
 		fr->msg = x->nmsg < 3 ? x->nmsg + 1 : 3;
-		base_label(fr->label, "INFO", 0, x->inst);
+		sess_label(fr->label, "INFO", 0, x->inst);
 		break;
 	default:
 		fr->msg = 0;
@@ -1227,7 +1213,7 @@ check_qm(struct op *op, struct p1ctx *c, int xi)
 	int			 m;
 	char			 xl[TR_LABEL_LEN];
 
-	base_label(xl, "QM", 0, x->inst);
+	sess_label(xl, "QM", 0, x->inst);
 	fprintf(op->f, "%s, message ID %08x\n", xl, x->msgid);
 	if (keys_exch_iv(&c->k, c->last, x->msgid, iv) != IKE_OK)
 		return;
@@ -1395,7 +1381,7 @@ check_info(struct op *op, struct p1ctx *c, int xi)
 	size_t			 len;
 	int			 f = x->first[1];
 
-	base_label(xl, "INFO", 0, x->inst);
+	sess_label(xl, "INFO", 0, x->inst);
 	if (f < 0)
 		return;
 	fr = &op->fr[f];
@@ -1525,7 +1511,7 @@ op_checks(struct op *op)
 			    op->x[j].kind != OPX_INFO))
 				continue;
 			if (!c->have_keys || !c->have_last) {
-				base_label(xl, op->x[j].kind == OPX_QM ? "QM" :
+				sess_label(xl, op->x[j].kind == OPX_QM ? "QM" :
 				    "INFO", 0, op->x[j].inst);
 				check_fail(op, "%s, message ID %08x: not "
 				    "checked: %s", xl, op->x[j].msgid,
@@ -1576,7 +1562,7 @@ op_decode(struct op *op)
 			if (os != NULL) {
 				char	xl[TR_LABEL_LEN];
 
-				base_label(xl, "QM", 0, op->x[os->qm].inst);
+				sess_label(xl, "QM", 0, op->x[os->qm].inst);
 				fprintf(op->f, "  (SA %s of %s, message ID "
 				    "%08x; KEYMAT %s)\n", os->ir ? "i>r" :
 				    "r>i", xl, op->x[os->qm].msgid, os->src);

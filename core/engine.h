@@ -47,8 +47,6 @@ void	eng_p1_state(struct sess *s, struct peer *p, enum p1_state st,
 void	eng_qm_state(struct sess *s, struct peer *p, struct qmx *q,
 	    enum qm_state st, const char *fmt, ...) IKE_PRINTF(5, 6);
 
-/* The label of message MSG ("AG", 2) of exchange instance INST. */
-void	eng_label(char *out, const char *kind, int msg, int inst);
 
 /* peer.c: the protocol. */
 int	peer_start_p1(struct sess *s, struct peer *p);

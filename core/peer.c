@@ -318,7 +318,7 @@ send_plain_notify(struct sess *s, struct peer *p, uint16_t type,
 	    pld_add_notify(&w, &n))
 		goto out;
 	pld_wr_done(&w);
-	eng_label(label, "INFO", 0, ++s->info_inst);
+	sess_label(label, "INFO", 0, ++s->info_inst);
 	ev = eng_eventf(s, TR_NOTIFY, p->name, (int)s->npkt + 1, label,
 	    "sends %s, unencrypted: %s", ike_notify_name(type), why);
 	if (ev != NULL) {
@@ -366,7 +366,7 @@ send_enc_notify(struct sess *s, struct peer *p, uint16_t type,
 	    keys_exch_iv(&sa->keys, sa->last_block, msgid, iv) ||
 	    msg_encrypt(s, sa, iv, &b, last))
 		goto out;
-	eng_label(label, "INFO", 0, ++s->info_inst);
+	sess_label(label, "INFO", 0, ++s->info_inst);
 	ev = eng_eventf(s, TR_NOTIFY, p->name, (int)s->npkt + 1, label,
 	    "sends %s, encrypted: %s", ike_notify_name(type), why);
 	if (ev != NULL) {
@@ -528,7 +528,7 @@ peer_start_p1(struct sess *s, struct peer *p)
 	    add_id_body(&w, &idb))
 		goto out;
 	pld_wr_done(&w);
-	eng_label(label, "AG", 1, sa->inst);
+	sess_label(label, "AG", 1, sa->inst);
 	eng_p1_state(s, p, AM_I_SENT1, "sent %s: SA, KE, Ni, IDii", label);
 	sa->first_sent_ms = s->now_ms;
 	if ((rc = send_stored(s, p, &sa->out, &b, label)) < 0)
@@ -701,7 +701,7 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	    pld_add_raw(&w, IKE_PLD_HASH, sa->hash_r, sa->keys.hlen))
 		goto out;
 	pld_wr_done(&w);
-	eng_label(label, "AG", 2, sa->inst);
+	sess_label(label, "AG", 2, sa->inst);
 	eng_p1_state(s, p, AM_R_SENT2, "AG1 accepted; sent %s with HASH_R%s",
 	    label, p->cfg.resend_ag2 ? "" : "; no timer: this peer never "
 	    "resends AG2 (resend-ag2 off)");
@@ -858,7 +858,7 @@ i_recv_ag2(struct sess *s, struct peer *p, int n, const struct buf *m,
 	memcpy(sa->last_block, sa->keys.iv0, sa->keys.blen);
 	if (!p->cfg.ag3_plain && msg_encrypt(s, sa, iv, &b, sa->last_block))
 		goto out;
-	eng_label(label, "AG", 3, sa->inst);
+	sess_label(label, "AG", 3, sa->inst);
 	eng_p1_state(s, p, AM_I_DONE, "HASH_R verified; sent %s (%s), "
 	    "the last message of Aggressive Mode", label,
 	    p->cfg.ag3_plain ? "plain" : "encrypted");
@@ -1230,7 +1230,7 @@ peer_start_qm(struct sess *s, struct peer *p)
 	    q->iv)) != IKE_OK ||
 	    (rc = qm_encrypt(s, sa, q, &b)) != IKE_OK)
 		goto out;
-	eng_label(label, "QM", 1, q->inst);
+	sess_label(label, "QM", 1, q->inst);
 	eng_qm_state(s, p, q, QM_I_SENT1, "sent %s: HASH(1), SA, Ni%s",
 	    label, p->cfg.p2.group ? ", KE (PFS)" : "");
 	q->first_sent_ms = s->now_ms;
@@ -1405,7 +1405,7 @@ r_recv_qm1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	    b.p + hs, b.len - hs, b.p + IKE_HDR_LEN + IKE_GENERIC_LEN) ||
 	    qm_encrypt(s, sa, q, &b) || qm_keymat(s, p, q))
 		goto out;
-	eng_label(label, "QM", 2, q->inst);
+	sess_label(label, "QM", 2, q->inst);
 	eng_qm_state(s, p, q, QM_R_SENT2, "HASH(1) verified; sent %s",
 	    label);
 	q->first_sent_ms = s->now_ms;
@@ -1477,7 +1477,7 @@ i_recv_qm2(struct sess *s, struct peer *p, int n, const struct buf *m,
 	    q->nr.len, b.p + IKE_HDR_LEN + IKE_GENERIC_LEN) ||
 	    qm_encrypt(s, sa, q, &b) || qm_keymat(s, p, q))
 		goto out;
-	eng_label(label, "QM", 3, q->inst);
+	sess_label(label, "QM", 3, q->inst);
 	eng_qm_state(s, p, q, QM_I_DONE, "HASH(2) verified; sent %s, the "
 	    "last message of Quick Mode", label);
 	if (send_stored(s, p, &q->out, &b, label) < 0)

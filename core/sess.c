@@ -66,7 +66,7 @@ eng_eventf(struct sess *s, enum tr_kind kind, char peer, int pkt,
 }
 
 void
-eng_label(char *out, const char *kind, int msg, int inst)
+sess_label(char *out, const char *kind, int msg, int inst)
 {
 	if (msg > 0 && inst > 1)
 		snprintf(out, TR_LABEL_LEN, "%s%d.%d", kind, msg, inst);
@@ -782,14 +782,14 @@ inject_label(const struct sess *s, int from, const uint8_t *p, size_t len,
 		else
 			msg = memcmp(h.rcookie, "\0\0\0\0\0\0\0\0", 8) == 0 ?
 			    1 : 3;
-		eng_label(out, "AG", msg, 1);
+		sess_label(out, "AG", msg, 1);
 	} else if (h.exch == IKE_EXCH_QUICK) {
 		msg = from == PEER_R ? 2 : 1;
 		for (k = 0; k < r->nqm && from == PEER_I; k++)
 			if (r->qm[k].msgid == h.msgid &&
 			    r->qm[k].st != QM_NONE)
 				msg = 3;
-		eng_label(out, "QM", msg, 1);
+		sess_label(out, "QM", msg, 1);
 	} else if (h.exch == IKE_EXCH_INFO)
 		snprintf(out, TR_LABEL_LEN, "INFO");
 }
@@ -937,6 +937,20 @@ sess_p1_state_name(enum p1_state st)
 	if ((unsigned int)st > P1_DELETED)
 		return "?";
 	return p1_names[st];
+}
+
+bool
+sess_is_state_name(const char *st)
+{
+	int	k;
+
+	for (k = P1_NONE; k <= P1_DELETED; k++)
+		if (strcmp(p1_names[k], st) == 0)
+			return true;
+	for (k = QM_NONE; k <= QM_FAILED; k++)
+		if (strcmp(qm_names[k], st) == 0)
+			return true;
+	return false;
 }
 
 const char *

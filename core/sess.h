@@ -364,6 +364,16 @@ int	sess_rule_add(struct sess *s, const struct rule *r,
 int	sess_rule_del(struct sess *s, int id, struct ike_diag *dg);
 
 /*
+ * The label of message MSG of exchange KIND ("AG", 2) in instance INST:
+ * AG2, AG2.2, INFO, INFO.3 (MSG 0: no message number). OUT holds
+ * TR_LABEL_LEN bytes.
+ */
+void	sess_label(char *out, const char *kind, int msg, int inst);
+
+/* Is ST the name of a phase 1 or Quick Mode state ("AM_R_DONE")? */
+bool	sess_is_state_name(const char *st);
+
+/*
  * Does selector SEL match LABEL? A bare message name ("AG2") matches the
  * message with every resend and instance (AG2b, AG2.2); a name with a
  * suffix matches only itself. Rules, `run until` and lessons use it.
