@@ -63,6 +63,7 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 struct sec_val {
 	uint8_t		 p[CRYPTO_MAX_PRIME];
 	size_t		 n;		/* 0: not in the file */
+	unsigned int	 line;		/* its line in the file */
 };
 
 struct sec_qm {
@@ -143,7 +144,7 @@ struct op {
 	const char	*psk;
 	struct op_sa	 sas[OP_MAX_SAS];
 	size_t		 nsa;
-	unsigned int	 passed, failed;
+	unsigned int	 passed, failed, skipped;
 };
 
 /*
@@ -270,7 +271,7 @@ sec_parse(char *text, struct secrets *sec, const char *name, char *err,
 	struct sec_p1	*p = NULL;
 	struct sec_qm	*q = NULL;
 	char		*line = text, *eol, *tab;
-	unsigned int	 lineno = 0;
+	unsigned int	 lineno = 0, nvals = 0;
 	bool		 seen_mid0 = false;
 
 	memset(sec, 0, sizeof(*sec));
@@ -295,6 +296,8 @@ sec_parse(char *text, struct secrets *sec, const char *name, char *err,
 			    "followed by hex bytes", name, lineno, label);
 			return IKE_ESYNTAX;
 		}
+		v.line = lineno;
+		nvals++;
 		if (p == NULL || (strcmp(label, "icookie") == 0 &&
 		    p->icookie.n > 0)) {
 			if (sec->np1 == OP_MAX_SEC_P1) {
@@ -339,6 +342,11 @@ sec_parse(char *text, struct secrets *sec, const char *name, char *err,
 		}
 		if (q != NULL && (dst = sec_qm_field(q, label)) != NULL)
 			*dst = v;
+	}
+	if (nvals == 0) {
+		snprintf(err, errlen, "%s: no 'label<TAB>hex' line: not a "
+		    "secrets file (save secrets writes one)", name);
+		return IKE_ESYNTAX;
 	}
 	return IKE_OK;
 }
@@ -404,6 +412,24 @@ check_fail(struct op *op, const char *fmt, ...)
 
 	op->failed++;
 	fprintf(op->f, "  FAILED  ");
+	va_start(ap, fmt);
+	vfprintf(op->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', op->f);
+}
+
+/*
+ * A check that needs a value an earlier step did not give (a message
+ * that does not decrypt, keys that are missing): not a failure of its
+ * own, but counted and shown, so that the summary adds up.
+ */
+static void IKE_PRINTF(2, 3)
+check_skip(struct op *op, const char *fmt, ...)
+{
+	va_list	ap;
+
+	op->skipped++;
+	fprintf(op->f, "  skipped ");
 	va_start(ap, fmt);
 	vfprintf(op->f, fmt, ap);
 	va_end(ap);
@@ -961,7 +987,8 @@ check_ivs(struct op *op, struct sec_p1 *sp, const char *xl, uint32_t msgid,
 	for (k = 0; k < q->niv; k++) {
 		if (k < nivs)
 			snprintf(what, sizeof(what), "%s IV %zu of message ID "
-			    "%08x (secrets line %zu)", xl, k + 1, msgid, k + 1);
+			    "%08x (secrets file line %u)", xl, k + 1, msgid,
+			    q->iv[k].line);
 		else {
 			note(op, "%s: IV line %zu of message ID %08x not "
 			    "checked (no message for it in the capture)", xl,
@@ -1245,14 +1272,14 @@ check_qm(struct op *op, struct p1ctx *c, int xi)
 		snprintf(what, sizeof(what), "HASH(%d) in %s (frame %u)", m,
 		    fr->label, fr->rec.no);
 		if (!ok[m]) {
-			check_fail(op, "%s: not checked: %s", what, why[m]);
+			check_skip(op, "%s: %s", what, why[m]);
 			continue;
 		}
 		rest = after_hash(fr, &ch[m], &len);
 		if (m == 1)
 			(void)keys_qm_hash1(&c->k, x->msgid, rest, len, out);
 		else if (ni == NULL || (m == 3 && nr == NULL)) {
-			check_fail(op, "%s: needs the nonces of QM1/QM2",
+			check_skip(op, "%s: needs the nonces of QM1/QM2",
 			    what);
 			continue;
 		} else if (m == 2)
@@ -1397,7 +1424,7 @@ check_info(struct op *op, struct p1ctx *c, int xi)
 	    fr->rec.no);
 	if (!decrypt_frame(op, f, &c->k, ivs[0], &ch, ivs[1], why,
 	    sizeof(why))) {
-		check_fail(op, "%s: not checked: %s", what, why);
+		check_skip(op, "%s: %s", what, why);
 		check_ivs(op, c->sp, xl, x->msgid, ivs, 2, c->k.blen);
 		return;
 	}
@@ -1441,8 +1468,8 @@ check_esp(struct op *op)
 				fr->sa = (int)j;
 			}
 		if (sa == NULL) {
-			check_fail(op, "ICV of ESP (frame %u) SPI 0x%08x seq "
-			    "%u: not checked: no keys for this SPI",
+			check_skip(op, "ICV of ESP (frame %u) SPI 0x%08x seq "
+			    "%u: no keys for this SPI",
 			    fr->rec.no, spi, seq);
 			snprintf(fr->note, sizeof(fr->note), "SPI %08x seq %u",
 			    spi, seq);
@@ -1486,13 +1513,16 @@ static void
 op_checks(struct op *op)
 {
 	size_t		 k, j;
+	unsigned int	 n;
 
 	if (op->sec == NULL && op->psk == NULL) {
 		fprintf(op->f, "\nno secrets given (--secrets FILE): the "
 		    "encrypted messages stay encrypted\n");
 		return;
 	}
-	fprintf(op->f, "\nchecks\n");
+	fprintf(op->f, "\nchecks (expected: what ikelab computes from the "
+	    "keys;\n        actual: what the capture or the secrets file "
+	    "holds)\n");
 	for (k = 0; k < op->nx; k++) {
 		struct p1ctx	*c;
 
@@ -1513,8 +1543,8 @@ op_checks(struct op *op)
 			if (!c->have_keys || !c->have_last) {
 				sess_label(xl, op->x[j].kind == OPX_QM ? "QM" :
 				    "INFO", 0, op->x[j].inst);
-				check_fail(op, "%s, message ID %08x: not "
-				    "checked: %s", xl, op->x[j].msgid,
+				check_skip(op, "%s, message ID %08x: %s", xl,
+				    op->x[j].msgid,
 				    !c->have_keys ? "no phase 1 keys" :
 				    "no last phase 1 block (AG3 missing)");
 				continue;
@@ -1528,9 +1558,13 @@ op_checks(struct op *op)
 		free(c);
 	}
 	check_esp(op);
-	fprintf(op->f, "%u check%s: %u passed, %u failed\n",
-	    op->passed + op->failed, op->passed + op->failed == 1 ? "" : "s",
-	    op->passed, op->failed);
+	n = op->passed + op->failed + op->skipped;
+	fprintf(op->f, "%u check%s: %u passed, %u failed", n,
+	    n == 1 ? "" : "s", op->passed, op->failed);
+	if (op->skipped > 0)
+		fprintf(op->f, ", %u skipped (they need a value that an "
+		    "earlier check did not give)", op->skipped);
+	fputc('\n', op->f);
 }
 
 /* Every frame decoded: ISAKMP as a tree (decrypted when known), ESP. */
@@ -1627,6 +1661,14 @@ op_secrets(struct op *op, const char *path, char *err, size_t errlen)
 	}
 	fclose(f);
 	text[n] = '\0';
+	if (memchr(text, '\0', (size_t)n) != NULL) {
+		snprintf(err, errlen, "%s: a secrets file is text, but byte "
+		    "%zu is 0 (a capture or other binary file?)", path,
+		    (size_t)((char *)memchr(text, '\0', (size_t)n) - text));
+		crypto_wipe(text, (size_t)n);
+		free(text);
+		return IKE_ESYNTAX;
+	}
 	if ((op->sec = calloc(1, sizeof(*op->sec))) == NULL) {
 		free(text);
 		snprintf(err, errlen, "out of memory");

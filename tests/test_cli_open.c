@@ -205,7 +205,7 @@ static const char *const vec_passed[] = {
 	    "330d07f13b639c2f873f15862a13336a6f8b1039\n",
 	"  passed  HASH(3) in QM3 (frame 6): "
 	    "a276c5b32db1050c3309facd11d18aa2372ea1f9\n",
-	"  passed  QM IV 1 of message ID f5d2076b (secrets line 1): "
+	"  passed  QM IV 1 of message ID f5d2076b (secrets file line 18): "
 	    "b440383fff51b94d05ec010f13e9cb4f\n",
 	"  passed  KEYMAT i>r (encryption and integrity initiator key): "
 	    "90dbb1453e7cbc1a4f424661804c9383"
@@ -215,7 +215,7 @@ static const char *const vec_passed[] = {
 	    "575049840deb1dbdbf3c1124ae61dd1780121bc4\n",
 	"  passed  HASH(1) in INFO (frame 9): "
 	    "7867294cdcfcdb200f8366bf796eacb4764834b7\n",
-	"  passed  INFO IV 1 of message ID 54c32325 (secrets line 1): "
+	"  passed  INFO IV 1 of message ID 54c32325 (secrets file line 27): "
 	    "e4552a5f2e037f6860b85e13340dbb91\n",
 	"  passed  HASH(1) in INFO.2 (frame 10): "
 	    "994175cc552062fafcd2cf76cf465b719f32d462\n",
@@ -309,19 +309,20 @@ wrong_psk_fails_every_hash(void **state)
 	assert_has(out, "  FAILED  HASH_I in AG3 (frame 3)\n"
 	    "            expected 912963649a653c048315cb8ad47f90883fb361eb\n"
 	    "            actual   (none: it does not decrypt to payloads");
-	assert_has(out, "  FAILED  HASH(1) in QM1 (frame 4): not checked: "
+	/* What needs the wrong key's output is skipped, not failed. */
+	assert_has(out, "  skipped HASH(1) in QM1 (frame 4): "
 	    "it does not decrypt to payloads");
-	assert_has(out, "  FAILED  HASH(2) in QM2 (frame 5): not checked:");
-	assert_has(out, "  FAILED  HASH(3) in QM3 (frame 6): not checked:");
-	assert_has(out, "  FAILED  HASH(1) in INFO (frame 9): not checked:");
-	assert_has(out, "  FAILED  HASH(1) in INFO.2 (frame 10): not "
-	    "checked:");
-	assert_has(out, "  FAILED  ICV of ESP (frame 7) SPI 0x4d536701 seq 1: "
-	    "not checked: no keys for this SPI\n");
+	assert_has(out, "  skipped HASH(2) in QM2 (frame 5): it does not");
+	assert_has(out, "  skipped HASH(3) in QM3 (frame 6): it does not");
+	assert_has(out, "  skipped HASH(1) in INFO (frame 9): it does not");
+	assert_has(out, "  skipped HASH(1) in INFO.2 (frame 10): it does not");
+	assert_has(out, "  skipped ICV of ESP (frame 7) SPI 0x4d536701 seq 1: "
+	    "no keys for this SPI\n");
 	/* No hash passes; IVs do not depend on the key and still do. */
 	assert_null(strstr(out, "  passed  HASH"));
 	assert_has(out, "  passed  QM IV 1 of message ID f5d2076b");
-	assert_has(out, "21 checks: 7 passed, 14 failed\n");
+	assert_has(out, "21 checks: 7 passed, 7 failed, 7 skipped (they need "
+	    "a value that an earlier check did not give)\n");
 	free(out);
 
 	/* The right key passes everything, SKEYID included. */
@@ -682,6 +683,16 @@ bad_secrets_and_usage_are_refused(void **state)
 	run(fx, IKE_ESYNTAX, "open --secrets " VEC_KEYS);
 	assert_string_equal(fx->cli.err, "open: which capture? (usage: open "
 	    "FILE [--secrets F] [--psk P])");
+
+	/* A capture or a script given as the secrets file. */
+	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --secrets " VEC_PCAP);
+	assert_string_equal(fx->cli.err, "open: " VEC_PCAP ": a secrets file "
+	    "is text, but byte 5 is 0 (a capture or other binary file?)");
+	spill(fx, "cmds.txt", "start\nrun\n", 10, path, sizeof(path));
+	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --secrets %s", path);
+	snprintf(want, sizeof(want), "open: %s: no 'label<TAB>hex' line: not "
+	    "a secrets file (save secrets writes one)", path);
+	assert_string_equal(fx->cli.err, want);
 
 	/* Secrets without g^xy: the checks say what is missing. */
 	spill(fx, "nogxy.sec", "skeyid\t00\n", 10, path, sizeof(path));
