@@ -148,7 +148,7 @@ fmap_sa(struct fmap *m, const struct pld_ref *r, const char *label)
 		fmap_add(m, pr->off + 2, pr->off + 3, NULL, "proposal length");
 		fmap_add(m, pr->off + 4, pr->off + 4,
 		    ag2 ? why_ag2_numbers : NULL, "proposal #");
-		/* ENGINE-BUG(3): AG2's protocol ID is not checked. */
+		/* Checked at AG2 too (ENGINE-BUG(3), fixed). */
 		fmap_add(m, pr->off + 5, pr->off + 5, NULL,
 		    "proposal protocol ID");
 		fmap_add(m, pr->off + 6, pr->off + 6, NULL, "SPI size");
@@ -557,9 +557,8 @@ sweep(bool seed, bool check_fields)
 
 /*
  * The clean exchange: no crash, every outcome explained, and every
- * unnoticed byte in an unchecked field.
- * ENGINE-BUG(3): AG2's proposal protocol ID (+45) is accepted whatever
- * it holds; this test fails until the initiator checks it.
+ * unnoticed byte in an unchecked field. (ENGINE-BUG(3), fixed: AG2's
+ * proposal protocol ID at +45 was once accepted whatever it held.)
  */
 static void
 test_corrupt_every_byte_of_clean_exchange(void **state)
