@@ -70,6 +70,7 @@ enum cli_arg {
 	CA_UNTIL,	/* until */
 	CA_COND,	/* i r and event names */
 	CA_FILE,	/* file names (readline's own completion) */
+	CA_LESSON,	/* lesson words: list start next ... */
 };
 
 #define CLI_CMD_LOG	0x01	/* changes the session: kept for undo */

@@ -1504,7 +1504,7 @@ const struct cli_cmd cli_cmds[] = {
 	    "  hint          the next hint (for a task, at last the solution)\n"
 	    "  skip, stop    move on without credit; end the lesson\n"
 	    "Without a word, 'lesson' shows the open task or question again.\n",
-	    { CA_NONE }, cli_cmd_lesson },
+	    { CA_LESSON }, cli_cmd_lesson },
 	{ "source", NULL, 1, 1, CLI_NOSESS, "source FILE",
 	    "run the commands in FILE", NULL, { CA_FILE }, cmd_source },
 	{ "undo", NULL, 0, 1, 0, "undo [N]",
@@ -1743,6 +1743,11 @@ cand_num(struct cands *c, long v)
 	cand_add(c, t);
 }
 
+/* The words after "lesson" (see its help). */
+static const char *const lesson_words[] = {
+	"list", "start", "next", "hint", "check", "answer", "skip", "stop",
+};
+
 /* Add the completions of one argument kind. */
 static void
 cand_kind(struct cli *cli, struct cands *c, enum cli_arg kind)
@@ -1805,10 +1810,29 @@ cand_kind(struct cli *cli, struct cands *c, enum cli_arg kind)
 		for (k = 0; k < TR_NKINDS; k++)
 			cand_add(c, trace_kind_name((enum tr_kind)k));
 		break;
+	case CA_LESSON:
+		for (k = 0; k < sizeof(lesson_words) / sizeof(*lesson_words);
+		    k++)
+			cand_add(c, lesson_words[k]);
+		break;
 	case CA_NONE:
 	case CA_FILE:
 		break;
 	}
+}
+
+/* The lesson files' names, for "lesson start <Tab>". */
+static void
+cand_lessons(struct cands *c)
+{
+	char	**v;
+	size_t	  n, k;
+
+	if ((v = lesson_names(&n)) == NULL)
+		return;
+	for (k = 0; k < n; k++)
+		cand_add(c, v[k]);
+	lesson_names_free(v, n);
 }
 
 /* State names, for "run until i|r STATE". */
@@ -1894,6 +1918,11 @@ cli_complete(struct cli *cli, const char *line, const char *text,
 	if (cmd->run == cmd_rule && argc == 3 &&
 	    (strcmp(argv[1], "corrupt") == 0))
 		kind = CA_NONE;
+	if (cmd->run == cli_cmd_lesson && argc == 2) {
+		if (strcmp(argv[1], "start") == 0)
+			cand_lessons(&c);
+		return c.v;
+	}
 	if (kind == CA_FILE) {
 		*files = true;
 		return NULL;

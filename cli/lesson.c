@@ -1250,6 +1250,27 @@ lsn_free_list(char **v, size_t n)
 	free(v);
 }
 
+char **
+lesson_names(size_t *n)
+{
+	char	 dir[PATH_MAX], **v;
+	size_t	 k;
+
+	*n = 0;
+	if (lsn_dir(dir, sizeof(dir)) != 0)
+		return NULL;
+	v = lsn_list_files(dir, n);
+	for (k = 0; k < *n; k++)
+		v[k][strlen(v[k]) - 4] = '\0';		/* ".txt" */
+	return v;
+}
+
+void
+lesson_names_free(char **v, size_t n)
+{
+	lsn_free_list(v, n);
+}
+
 /*
  * Find lesson NAME: a path to a file, a file name in the lessons
  * directory with or without ".txt", its number ("3" or "03") or its

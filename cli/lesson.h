@@ -133,6 +133,13 @@ int	lesson_check_file(const char *path, FILE *out, FILE *err);
 int	cli_cmd_lesson(struct cli *cli, int argc, char **argv);
 /* `ikelab --lesson NAME`: start lesson NAME in CLI. */
 int	lesson_begin(struct cli *cli, const char *name);
+/*
+ * The names of the lesson files (without ".txt"), sorted, for
+ * completion; *N of them. Free with lesson_names_free. NULL when there
+ * is no lessons directory.
+ */
+char  **lesson_names(size_t *n);
+void	lesson_names_free(char **v, size_t n);
 /* Forget the running lesson of CLI (before cli_free). */
 void	lesson_end(struct cli *cli);
 

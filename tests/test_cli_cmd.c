@@ -525,6 +525,26 @@ completion_offers_commands_then_arguments(void **state)
 	for (k = 0; c[k] != NULL; k++)
 		free(c[k]);
 	free(c);
+	/* lesson's words, then the lesson names (tests run in the tree). */
+	c = cli_complete(&fx->cli, "lesson ", "st", &files);
+	assert_non_null(c);
+	assert_string_equal(c[0], "start");
+	assert_string_equal(c[1], "stop");
+	assert_null(c[2]);
+	for (k = 0; c[k] != NULL; k++)
+		free(c[k]);
+	free(c);
+	c = cli_complete(&fx->cli, "lesson start ", "0", &files);
+	assert_non_null(c);
+	assert_string_equal(c[0], "01-clean-aggressive");
+	assert_string_equal(c[2], "03-lost-ag3");
+	assert_string_equal(c[8], "09-delay-vs-loss");
+	assert_null(c[9]);
+	assert_false(files);
+	for (k = 0; c[k] != NULL; k++)
+		free(c[k]);
+	free(c);
+	assert_null(cli_complete(&fx->cli, "lesson next ", "", &files));
 }
 
 int
