@@ -319,12 +319,15 @@ cli_ladder(FILE *f, const struct sess *s)
 			row_init(&r, ev->t_ms != last ? time : NULL);
 			draw_mark(&r, ev->peer, ev->to);
 			note[0] = '\0';
-			if (strcmp(ev->to, "FAILED") == 0)
+			if (strcmp(ev->to, "FAILED") == 0 ||
+			    strcmp(ev->to, "DELETED") == 0)
 				snprintf(note, sizeof(note), "%s", ev->reason);
 			break;
 		case TR_GIVE_UP:
+		case TR_RESTART:
 			row_init(&r, ev->t_ms != last ? time : NULL);
-			draw_mark(&r, ev->peer, "gives up");
+			draw_mark(&r, ev->peer, ev->kind == TR_GIVE_UP ?
+			    "gives up" : "starts again");
 			snprintf(note, sizeof(note), "%s", ev->reason);
 			break;
 		default:
