@@ -717,14 +717,15 @@ clean(char *s)
 /*
  * Put TEXT into LINES from *N on, cut at blanks into lines of at most
  * WIDTH columns (the next ones indented by two), on at most AVAIL
- * lines; the last one keeps the rest (the screen cuts it).
+ * lines; when text is left over, the last line ends in "...".
  */
 static void
 wrap(const char *text, int width, char lines[][TL_LINE_LEN], size_t *n,
     size_t avail)
 {
 	const char	*indent = "";
-	size_t		 len, cut, w;
+	size_t		 len, cut, w, lim;
+	bool		 more;
 
 	while (avail-- > 0) {
 		w = (width > 8 ? (size_t)width : 8) - strlen(indent);
@@ -732,15 +733,18 @@ wrap(const char *text, int width, char lines[][TL_LINE_LEN], size_t *n,
 			w = TL_LINE_LEN - 3;
 		len = strlen(text);
 		cut = len;
-		if (len > w && avail > 0) {
-			cut = w;
-			while (cut > w / 2 && text[cut] != ' ')
+		/* The last line allowed ends in "..." when text is left. */
+		more = len > w && avail == 0;
+		if (len > w) {
+			lim = more ? w - 3 : w;
+			cut = lim;
+			while (cut > lim / 2 && text[cut] != ' ')
 				cut--;
 			if (text[cut] != ' ')
-				cut = w;
+				cut = lim;
 		}
-		snprintf(lines[*n], TL_LINE_LEN, "%s%.*s", indent, (int)cut,
-		    text);
+		snprintf(lines[*n], TL_LINE_LEN, "%s%.*s%s", indent, (int)cut,
+		    text, more ? "..." : "");
 		clean(lines[(*n)++]);
 		text += cut;
 		while (*text == ' ')

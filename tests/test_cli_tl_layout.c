@@ -428,8 +428,8 @@ peer_panels_show_state_reason_cookies_and_spis(void **state)
 	/* 80x24: a title and four lines, the transition on one. */
 	assert_int_equal(tl_peer_lines(s, &ix, PEER_R, 39, l, 5), 5);
 	assert_string_equal(l[0], "r responder: AM_R_DONE");
-	assert_string_equal(l[1], "last: QM_R_SENT2 > QM_R_DONE: HASH(3) "
-	    "verified in QM3");
+	/* The rest does not fit in 39 columns: it ends in "...". */
+	assert_string_equal(l[1], "last: QM_R_SENT2 > QM_R_DONE:...");
 	assert_string_equal(l[2], "cky dcb342a1be59ad6b 446953efa736505e");
 	assert_string_equal(l[3], "QM 1  msgid 15e284c3  QM_R_DONE");
 	assert_string_equal(l[4], "  spi i f8fc44d9  r 3190f61d");
@@ -443,8 +443,7 @@ peer_panels_show_state_reason_cookies_and_spis(void **state)
 	/* Without an index: the reason only. */
 	assert_int_equal(tl_peer_lines(s, NULL, PEER_I, 39, l, 2), 2);
 	assert_string_equal(l[0], "i initiator: AM_I_DONE");
-	assert_string_equal(l[1], "last: HASH(2) verified; sent QM3, the "
-	    "last message of Quick Mode");
+	assert_string_equal(l[1], "last: HASH(2) verified; sent QM3,...");
 	tl_index_free(&ix);
 	sess_free(s);
 }
