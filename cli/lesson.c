@@ -1481,12 +1481,42 @@ lesson_begin(struct cli *cli, const char *name)
 	return lsn_start(cli, name);
 }
 
+/*
+ * Print TEXT (escaped) from column COL on, cut at blanks so that no
+ * line passes column WIDTH; further lines start at COL too.
+ */
+static void
+lsn_put_wrapped(struct cli *cli, const char *text, int col, int width)
+{
+	size_t	room = (size_t)(width - col), len, cut;
+
+	for (;;) {
+		len = strlen(text);
+		cut = len;
+		if (len > room) {
+			cut = room;
+			while (cut > room / 2 && text[cut] != ' ')
+				cut--;
+			if (text[cut] != ' ')
+				cut = room;
+		}
+		cli_put_escaped(cli->out, text, cut, false);
+		fputc('\n', cli->out);
+		text += cut;
+		while (*text == ' ')
+			text++;
+		if (*text == '\0')
+			return;
+		fprintf(cli->out, "%*s", col, "");
+	}
+}
+
 /* `lesson list`. */
 static int
 lsn_list(struct cli *cli)
 {
 	char		 dir[PATH_MAX], path[PATH_MAX * 2], pp[PATH_MAX];
-	char		 err[LSN_ERR_LEN], **v, *dot;
+	char		 err[LSN_ERR_LEN], **v, *dot, line[LSN_COLS + 40];
 	struct lesson	*l;
 	size_t		 n, k;
 	unsigned int	 done, total;
@@ -1515,11 +1545,12 @@ lsn_list(struct cli *cli)
 			lsn_put(cli, "BROKEN: ", err);
 			continue;
 		}
-		cli_put_escaped(cli->out, l->title, strlen(l->title), false);
+		snprintf(line, sizeof(line), "%s", l->title);
 		if (has_pp && lesson_progress_get(pp, l->name, &done, &total))
-			fprintf(cli->out, "  [%s%u/%u]", done >= total ?
+			snprintf(line + strlen(line), sizeof(line) -
+			    strlen(line), "  [%s%u/%u]", done >= total ?
 			    "done " : "", done, total);
-		fputc('\n', cli->out);
+		lsn_put_wrapped(cli, line, 26, 79);
 		lesson_free(l);
 	}
 	lsn_free_list(v, n);

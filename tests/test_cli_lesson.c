@@ -719,6 +719,7 @@ broken_lesson_is_reported_and_the_session_goes_on(void **state)
 {
 	struct fx	*fx = *state;
 	char		 want[256];
+	const char	*o;
 
 	fx_lesson(fx, "02-broken.txt", "title Broken\nseed 1\ngoal G\n"
 	    "task Oops\n");
@@ -732,9 +733,16 @@ broken_lesson_is_reported_and_the_session_goes_on(void **state)
 	/* The session is untouched and still works. */
 	fx_run(fx, "step");
 	assert_non_null(strstr(fx_output(fx), "deliver  #1   AG1"));
+	fx_lesson(fx, "03-long.txt", "title A title long enough to pass "
+	    "the eightieth column after its name\nseed 1\ngoal G\n"
+	    "ask Q?\nanswer A\nsolution A\n");
 	fx_run(fx, "lesson list");
-	assert_non_null(strstr(fx_output(fx), "  02-broken               "
-	    "BROKEN: "));
+	o = fx_output(fx);
+	assert_non_null(strstr(o, "  02-broken               BROKEN: "));
+	/* A long title wraps at a blank, under its column. */
+	assert_non_null(strstr(o, "  03-long                 A title long "
+	    "enough to pass the eightieth column\n"
+	    "                          after its name\n"));
 	assert_int_equal(cli_exec_line(&fx->cli, "lesson start nosuch"),
 	    IKE_ENOENT);
 	assert_string_equal(fx->cli.err, "lesson: no lesson 'nosuch' (see "
