@@ -19,6 +19,8 @@
  * earlier one in the same direction is a resend and gets the next
  * letter (AG2b). Every ESP packet is labelled ESP.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -453,17 +455,45 @@ note(struct op *op, const char *fmt, ...)
  * Reading and labelling the frames.
  */
 
+/*
+ * Open PATH for reading; only a regular file will do (a directory, a
+ * device or a file under /proc has no size to read by).
+ */
+static FILE *
+open_regular(const char *path, char *err, size_t errlen)
+{
+	struct stat	 st;
+	FILE		*f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is %s", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular "
+		    "file (a device, pipe or /proc file?)");
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 static int
 op_read_file(struct op *op, char *err, size_t errlen)
 {
 	FILE	*f;
 	long	 n;
 
-	if ((f = fopen(op->path, "rb")) == NULL) {
-		snprintf(err, errlen, "cannot open '%s': %s", op->path,
-		    strerror(errno));
+	if ((f = open_regular(op->path, err, errlen)) == NULL)
 		return IKE_ENOENT;
-	}
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
 		snprintf(err, errlen, "cannot read '%s': %s", op->path,
@@ -1641,11 +1671,8 @@ op_secrets(struct op *op, const char *path, char *err, size_t errlen)
 	long	 n;
 	int	 rc;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
+	if ((f = open_regular(path, err, errlen)) == NULL)
 		return IKE_ENOENT;
-	}
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    n > 16 * 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0 ||
 	    (text = malloc((size_t)n + 1)) == NULL) {
@@ -1695,6 +1722,10 @@ cmd_open(struct cli *cli, int argc, char **argv)
 			secrets = argv[++k];
 		else if (strcmp(argv[k], "--psk") == 0 && k + 1 < argc)
 			op.psk = argv[++k];
+		else if (strcmp(argv[k], "--secrets") == 0 ||
+		    strcmp(argv[k], "--psk") == 0)
+			return cli_err(cli, "open: %s needs a value (usage: "
+			    "open FILE [--secrets F] [--psk P])", argv[k]);
 		else if (argv[k][0] == '-' && argv[k][1] == '-')
 			return cli_err(cli, "open: unknown option '%s' (usage: "
 			    "open FILE [--secrets F] [--psk P])", argv[k]);

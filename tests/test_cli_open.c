@@ -684,6 +684,21 @@ bad_secrets_and_usage_are_refused(void **state)
 	assert_string_equal(fx->cli.err, "open: which capture? (usage: open "
 	    "FILE [--secrets F] [--psk P])");
 
+	/* Options without their value; directories and devices. */
+	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --secrets");
+	assert_string_equal(fx->cli.err, "open: --secrets needs a value "
+	    "(usage: open FILE [--secrets F] [--psk P])");
+	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --psk");
+	assert_string_equal(fx->cli.err, "open: --psk needs a value "
+	    "(usage: open FILE [--secrets F] [--psk P])");
+	run(fx, IKE_ENOENT, "open tests");
+	assert_string_equal(fx->cli.err, "open: 'tests' is a directory");
+	run(fx, IKE_ENOENT, "open " VEC_PCAP " --secrets tests");
+	assert_string_equal(fx->cli.err, "open: 'tests' is a directory");
+	run(fx, IKE_ENOENT, "open /dev/null");
+	assert_string_equal(fx->cli.err, "open: '/dev/null' is not a regular "
+	    "file (a device, pipe or /proc file?)");
+
 	/* A capture or a script given as the secrets file. */
 	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --secrets " VEC_PCAP);
 	assert_string_equal(fx->cli.err, "open: " VEC_PCAP ": a secrets file "
