@@ -190,9 +190,20 @@ export_write_files(const char *const *paths,
 		snprintf(err, errlen, "too many files at once");
 		return IKE_ELIMIT;
 	}
-	for (k = 0; !force && k < nfiles; k++)
-		if (lstat(paths[k], &st) == 0)
+	for (k = 0; k < nfiles; k++) {
+		if (lstat(paths[k], &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			size_t	n = strlen(paths[k]);
+
+			snprintf(err, errlen, "%s is a directory; give a "
+			    "file name (e.g. %s%sFILE)", paths[k], paths[k],
+			    n > 0 && paths[k][n - 1] == '/' ? "" : "/");
+			return IKE_ENOENT;
+		}
+		if (!force)
 			return file_err(paths[k], EEXIST, err, errlen);
+	}
 	um = umask(0);
 	(void)umask(um);
 	mode = secret ? 0600 : 0666 & ~um;

@@ -590,6 +590,14 @@ test_existing_file_is_kept_without_force(void **state)
 	assert_string_equal(f->err, want);
 	assert_int_equal(access(path(f, "k"), F_OK), -1);
 	assert_int_equal(dir_entries(f->dir), 2);
+
+	/* A directory is never a target, --force or not. */
+	assert_true(export_pcap(f->s, f->dir, false, true, f->err,
+	    sizeof(f->err)) < 0);
+	snprintf(want, sizeof(want), "%s is a directory; give a file name "
+	    "(e.g. %s/FILE)", f->dir, f->dir);
+	assert_string_equal(f->err, want);
+	assert_int_equal(dir_entries(f->dir), 2);
 }
 
 static void
@@ -608,7 +616,9 @@ test_unwritable_path_says_why_and_leaves_nothing(void **state)
 	assert_int_equal(mkdir(path(f, "d/sub"), 0700), 0);
 	assert_true(export_secrets(f->s, path(f, "d"), true, f->err,
 	    sizeof(f->err)) < 0);
-	assert_memory_equal(f->err, "cannot write ", 13);
+	snprintf(want, sizeof(want), "%s is a directory; give a file name "
+	    "(e.g. %s/FILE)", path(f, "d"), path(f, "d"));
+	assert_string_equal(f->err, want);
 	assert_int_equal(dir_entries(f->dir), 1);
 	assert_int_equal(dir_entries(path(f, "d")), 1);
 }
