@@ -68,13 +68,21 @@ report(struct cli *cli)
 /* Lesson to start before the first command (--lesson), or NULL. */
 static const char *first_lesson;
 
-/* Start --lesson's lesson; a broken one is reported, nothing more. */
-static void
+/*
+ * Start --lesson's lesson. A missing or broken one is reported; -1 then
+ * (a script stops there, the interactive prompt goes on without it).
+ */
+static int
 begin_lesson(struct cli *cli)
 {
-	if (first_lesson != NULL && lesson_begin(cli, first_lesson) < 0)
+	int	rc = 0;
+
+	if (first_lesson != NULL && lesson_begin(cli, first_lesson) < 0) {
 		report(cli);
+		rc = -1;
+	}
 	fflush(cli->tty);
+	return rc;
 }
 
 /* The interactive loop. */
@@ -92,7 +100,7 @@ repl(struct cli *cli, bool tui)
 		fprintf(stderr, "ikelab: out of memory\n");
 		return 1;
 	}
-	begin_lesson(cli);
+	(void)begin_lesson(cli);
 	if (tui && cli_exec_line(cli, "tui") < 0)
 		report(cli);
 	while (!cli->quit && (l = line_read(cli, stdin, PROMPT, &bad)) !=
@@ -120,7 +128,8 @@ script(struct cli *cli, FILE *f, const char *name)
 	int	rc;
 
 	line_init(cli, false);
-	begin_lesson(cli);
+	if (begin_lesson(cli) < 0)
+		return 2;
 	rc = cli_run_file(cli, f, name);
 	fflush(stdout);
 	if (rc < 0) {
@@ -188,7 +197,7 @@ main(int argc, char **argv)
 	if (seed != NULL) {
 		if (cli_parse_ulong(seed, 0, ULONG_MAX, &v) != 0) {
 			fprintf(stderr, "ikelab: --seed '%s' is not a whole "
-			    "number\n", seed);
+			    "number from 0 to %lu\n", seed, ULONG_MAX);
 			usage(stderr);
 			return 2;
 		}

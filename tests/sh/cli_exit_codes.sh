@@ -34,6 +34,18 @@ for args in "--bogus" "-f" "--seed" "--seed x1" "extra" "-f $t/missing.ike"; do
 	[ -s "$t/err" ] || fail "'ikelab $args': no message"
 done
 
+# A seed out of range says its range; a lesson that is not there stops
+# a script before its first line (exit 2), so a typo is not missed.
+"$IKELAB" --seed 99999999999999999999999 </dev/null >"$t/out" 2>"$t/err"
+grep -qx "ikelab: --seed '99999999999999999999999' is not a whole number \
+from 0 to 18446744073709551615" "$t/err" || fail "big seed: $(cat "$t/err")"
+printf 'start\n' | "$IKELAB" --lesson nope >"$t/out" 2>"$t/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "--lesson nope in a script: exit $rc, want 2"
+grep -qx "lesson: no lesson 'nope' (see 'lesson list')" "$t/err" ||
+    fail "--lesson nope: stderr was: $(cat "$t/err")"
+grep -q "send" "$t/out" && fail "--lesson nope: the script ran"
+
 "$IKELAB" --help >"$t/out" 2>&1 || fail "--help did not exit 0"
 grep -q '^usage: ikelab' "$t/out" || fail "--help shows no usage"
 "$IKELAB" --version | grep -q '^ikelab [0-9]' || fail "--version"
