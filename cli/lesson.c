@@ -1167,8 +1167,10 @@ lsn_exec(struct cli *cli, const char *cmd)
 }
 
 /*
- * Where lesson files live: $IKELAB_LESSONS, ./lessons, lessons next to
- * the program (or one level up, for build/ikelab), the installed ones.
+ * Where lesson files live: $IKELAB_LESSONS, lessons next to the program
+ * (or one level up, for build/ikelab), the installed ones, and last
+ * ./lessons. The program's own come before the current directory's, so
+ * that an old checkout one happens to stand in does not hide them.
  */
 static int
 lsn_dir(char *out, size_t len)
@@ -1185,10 +1187,6 @@ lsn_dir(char *out, size_t len)
 		snprintf(out, len, "%s", env);
 		return 0;
 	}
-	if (stat("lessons", &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(out, len, "lessons");
-		return 0;
-	}
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL)
@@ -1196,12 +1194,18 @@ lsn_dir(char *out, size_t len)
 		for (k = 0; k < 2; k++) {
 			snprintf(cand, sizeof(cand), "%s%s", exe, tries[k]);
 			if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode)) {
-				snprintf(out, len, "%s", cand);
+				if (realpath(cand, exe) != NULL)
+					snprintf(out, len, "%s", exe);
+				else
+					snprintf(out, len, "%s", cand);
 				return 0;
 			}
 		}
 	}
 	snprintf(out, len, "%s/lessons", IKELAB_DATADIR);
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(out, len, "lessons");
 	return stat(out, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
