@@ -43,14 +43,27 @@ grep -q "^$t/03.txt:[0-9]*: reference answer '4006' is not accepted (the tool's 
 ${VALGRIND:-} "$IKELAB" --check-lesson "$t/missing.txt" >"$t/out" 2>"$t/err"
 [ $? -eq 1 ] || fail "a missing lesson did not exit 1"
 
-# --lesson: a broken lesson is reported, the script still runs.
+# --lesson: a broken lesson is reported with its line; a script then
+# stops before its first line (exit 2), so that the mistake is seen.
 printf 'start\nstep\n' | IKELAB_LESSONS="$t" ${VALGRIND:-} "$IKELAB" \
     --lesson bad --seed 1 >"$t/out" 2>"$t/err"
 rc=$?
-[ "$rc" -eq 0 ] || fail "--lesson bad: exit $rc"
+[ "$rc" -eq 2 ] || fail "--lesson bad: exit $rc, want 2"
 grep -q "bad.txt:4: task has no 'check'" "$t/err" ||
     fail "--lesson bad: stderr was: $(cat "$t/err")"
-grep -q 'deliver  #1   AG1' "$t/out" || fail "--lesson bad: no session"
+grep -q 'deliver  #1   AG1' "$t/out" && fail "--lesson bad: the script ran"
+
+# Lessons next to the program come before a ./lessons of the current
+# directory (an old checkout there must not hide them).
+mkdir -p "$t/cwd/lessons"
+cp "$t/bad.txt" "$t/cwd/lessons/01-old.txt"
+here=$PWD
+ik=$(cd "$(dirname "$IKELAB")" && pwd)/$(basename "$IKELAB")
+(cd "$t/cwd" && printf 'lesson list\n' | ${VALGRIND:-} "$ik" \
+    >"$t/out" 2>"$t/err") || fail "lesson list: $(cat "$t/err")"
+grep -q "^lessons (in $here/lessons)" "$t/out" ||
+    fail "lesson list read: $(head -1 "$t/out")"
+grep -q "01-old" "$t/out" && fail "lesson list shows ./lessons"
 
 # --lesson NAME, then the student's commands from stdin.
 printf 'step 3\nlesson check\nlesson next\nlesson answer AM_R_SENT2\n' |
