@@ -957,6 +957,7 @@ cmd_unrule(struct cli *cli, int argc, char **argv)
 		    "'rules')", argv[1]);
 	if ((rc = sess_rule_del(cli->s, (int)id, &dg)) < 0)
 		return cli_diag(cli, argv[0], rc, &dg);
+	fprintf(cli->out, "rule %lu removed\n", id);
 	return 0;
 }
 
@@ -1043,6 +1044,18 @@ join_plain(int argc, char **argv)
  * the session's own. Words after KEY are joined, so a value may hold
  * blanks without quotes.
  */
+/* Is NAME a peer setting (a knob of `config`)? */
+static bool
+is_knob(const char *name)
+{
+	size_t	k;
+
+	for (k = 0; k < sess_nknobs; k++)
+		if (strcmp(sess_knobs[k].name, name) == 0)
+			return true;
+	return false;
+}
+
 static int
 cmd_set(struct cli *cli, int argc, char **argv)
 {
@@ -1076,6 +1089,10 @@ cmd_set(struct cli *cli, int argc, char **argv)
 		cli->horizon_ms = ms;
 		return 0;
 	}
+	/* "set x psk a": a knob in the second word, so X was to be a peer. */
+	if (k == 1 && argc >= 4 && !is_knob(argv[1]) && is_knob(argv[2]))
+		return cli_err(cli, "set: '%s' is not i, r or both (usage: "
+		    "set [i|r|both] KEY VALUE)", argv[1]);
 	if ((val = join_plain(argc - k - 1, argv + k + 1)) == NULL)
 		return IKE_ENOMEM;
 	rc = sess_set(cli->s, mask, key, val, &dg);

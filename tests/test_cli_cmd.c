@@ -301,6 +301,11 @@ rule_parses_actions_and_triggers(void **state)
 	assert_string_equal(fx->cli.err, "rule: 'burn' is not an action "
 	    "(expected drop, delay, dup or corrupt)");
 	assert_int_equal(fx->cli.s->nrules, 3);
+	/* unrule says what it did. */
+	(void)fx_output(fx);
+	assert_int_equal(cli_exec_line(&fx->cli, "unrule 2"), 0);
+	assert_string_equal(fx_output(fx), "rule 2 removed\n");
+	assert_int_equal(fx->cli.s->nrules, 2);
 }
 
 static void
@@ -324,6 +329,11 @@ set_without_peer_applies_to_both_and_horizon_is_the_sessions(void **state)
 	assert_int_equal(cli_exec_line(&fx->cli, "set i psk"), IKE_ESYNTAX);
 	assert_string_equal(fx->cli.err,
 	    "set: missing VALUE (usage: set [i|r|both] KEY VALUE)");
+	/* A misspelt peer before a real setting is called that. */
+	assert_int_equal(cli_exec_line(&fx->cli, "set x psk a"),
+	    IKE_ESYNTAX);
+	assert_string_equal(fx->cli.err, "set: 'x' is not i, r or both "
+	    "(usage: set [i|r|both] KEY VALUE)");
 }
 
 static void
