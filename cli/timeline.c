@@ -274,26 +274,37 @@ say(const char *fmt, ...)
 	tl.dirty = true;
 }
 
-/* Open the viewer on the lines of T (taken over), titled TITLE. */
+static int	view_height(void);
+
+/*
+ * Open the viewer on the lines of T (taken over), titled TITLE; at its
+ * last page when AT_END (where a lesson's task or a log's news is).
+ */
 static void
-view_open(struct tl_text *t, const char *title)
+view_open(struct tl_text *t, const char *title, bool at_end)
 {
+	long	h = view_height();
+
 	text_free(&tl.view);
 	tl.view = *t;
 	t->v = NULL;
 	t->n = 0;
 	snprintf(tl.view_title, sizeof(tl.view_title), "%s", title);
-	tl.view_top = 0;
+	tl.view_top = at_end && h > 0 && tl.view.n > (size_t)h ?
+	    tl.view.n - (size_t)h : 0;
 	tl.view_left = 0;
 	tl.viewing = true;
 	tl.dirty = true;
 }
 
+/* Close the viewer; its hint below goes too, so 'q' is not misread. */
 static void
 view_close(void)
 {
 	text_free(&tl.view);
 	tl.viewing = false;
+	text_free(&tl.out);
+	say("(closed; q in the diagram now leaves the timeline)");
 	tl.dirty = true;
 }
 
@@ -367,13 +378,16 @@ exec_show(const char *line, const char *title)
 
 	(void)exec_capture(line, &t);
 	if (!tl.sc.too_small && t.n > (size_t)tl.sc.out.h) {
-		view_open(&t, title);
+		view_open(&t, title, strncmp(line, "lesson", 6) == 0 ||
+		    strncmp(line, "log", 3) == 0);
 		text_free(&tl.out);
 		say("(above: PgUp/PgDn scroll it; q in the diagram closes it)");
 		return;
 	}
-	if (tl.viewing)
-		view_close();
+	if (tl.viewing) {
+		text_free(&tl.view);
+		tl.viewing = false;
+	}
 	text_free(&tl.out);
 	tl.out = t;
 	tl.dirty = true;
