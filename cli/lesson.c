@@ -154,8 +154,12 @@ lsn_parse_match(char **argv, struct lsn_match *m, char *msg, size_t len)
 		snprintf(m->sel, sizeof(m->sel), "%s", argv[2]);
 		return 0;
 	}
-	if (cli_parse_sel(argv[2], &r, msg, len) != 0)
+	if (cli_parse_sel(argv[2], &r, msg, len) != 0) {
+		/* (a direction is no use here: say only what a label is) */
+		snprintf(msg, len, "'%.40s' is not a label (AG1..AG3, "
+		    "QM1..QM3, INFO, ESP; e.g. AG2, AG2b, QM1.2)", argv[2]);
 		return IKE_ESYNTAX;
+	}
 	if (r.sel[0] == '\0') {
 		snprintf(msg, len, "'%s' is a direction, not a label",
 		    argv[2]);

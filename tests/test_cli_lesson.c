@@ -142,8 +142,8 @@ parse_reports_every_error_with_file_and_line(void **state)
 		{ HEAD "task X\ncheck event send x AG1\n" TAIL, "t.txt:5: "
 		    "'x' is not a peer (i, r, or - for either)" },
 		{ HEAD "task X\ncheck event send i AG4\n" TAIL, "t.txt:5: "
-		    "'AG4' is neither a label (AG1..AG3, QM1..QM3, INFO, ESP; "
-		    "e.g. AG2, AG2b, QM1.2) nor a direction (i>r, r>i)" },
+		    "'AG4' is not a label (AG1..AG3, QM1..QM3, INFO, ESP; "
+		    "e.g. AG2, AG2b, QM1.2)" },
 		{ HEAD "task X\ncheck event send i i>r\n" TAIL, "t.txt:5: "
 		    "'i>r' is a direction, not a label" },
 		{ HEAD "task X\ncheck event state i DONE\n" TAIL, "t.txt:5: "
