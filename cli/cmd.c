@@ -228,7 +228,8 @@ parse_dur(struct cli *cli, const char *cmd, const char *s, uint64_t *ms)
 /*
  * A label selector: a message name (AG1..AG3, QM1..QM3, INFO, ESP, any
  * case), then optionally .N (N >= 2), then optionally resend letters
- * (b, c, ...). Or a direction: i>r, r>i.
+ * (b, c, ...), then optionally one IKE fragment [K/N]. Or a direction:
+ * i>r, r>i.
  */
 int
 cli_parse_sel(const char *s, struct rule *r, char *err, size_t err_len)
@@ -264,19 +265,36 @@ cli_parse_sel(const char *s, struct rule *r, char *err, size_t err_len)
 		n += (size_t)snprintf(out + n, sizeof(out) - n, ".%lu", inst);
 		p = end;
 	}
-	for (i = 0; p[i] != '\0'; i++) {
+	for (i = 0; p[i] != '\0' && p[i] != '['; i++) {
 		if (!isalpha((unsigned char)p[i]) || i >= 3)
 			goto bad;
 		out[n++] = (char)tolower((unsigned char)p[i]);
 	}
 	if (i > 0 && out[n - i] == 'a' && i == 1)
 		goto bad;	/* the first send has no letter */
+	/* One IKE fragment: [K/N], 1 <= K <= N <= 16 (AG2b[2/2]). */
+	if (p[i] == '[') {
+		unsigned long	fk, fn;
+
+		p += i;
+		if (!isdigit((unsigned char)p[1]))
+			goto bad;
+		fk = strtoul(p + 1, &end, 10);
+		if (*end != '/' || !isdigit((unsigned char)end[1]))
+			goto bad;
+		fn = strtoul(end + 1, &end, 10);
+		if (strcmp(end, "]") != 0 || fk < 1 || fk > fn || fn > 16)
+			goto bad;
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "[%lu/%lu]",
+		    fk, fn);
+	}
 	out[n] = '\0';
 	memcpy(r->sel, out, n + 1);
 	return 0;
 bad:
 	snprintf(err, err_len, "'%s' is neither a label (AG1..AG3, QM1..QM3, "
-	    "INFO, ESP; e.g. AG2, AG2b, QM1.2) nor a direction (i>r, r>i)",
+	    "INFO, ESP; e.g. AG2, AG2b, QM1.2, AG2b[1/2]) nor a direction "
+	    "(i>r, r>i)",
 	    s);
 	return IKE_ESYNTAX;
 }
