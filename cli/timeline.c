@@ -1008,11 +1008,53 @@ diag_key(int c)
 	tl.dirty = true;
 }
 
+/*
+ * After an Esc that came with more bytes: a key's escape sequence that
+ * curses did not know (the terminal is not what TERM says). Read it to
+ * its end and return the key it stands for, 0 for one that is ignored,
+ * or -1 when C2 (the byte after Esc) starts no sequence.
+ */
+static int
+read_esc_seq(int c2)
+{
+	char	seq[16];
+	size_t	n = 0;
+	int	c;
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} keys[] = {
+		{ "[A", KEY_UP }, { "[B", KEY_DOWN }, { "[C", KEY_RIGHT },
+		{ "[D", KEY_LEFT }, { "OA", KEY_UP }, { "OB", KEY_DOWN },
+		{ "OC", KEY_RIGHT }, { "OD", KEY_LEFT }, { "[H", KEY_HOME },
+		{ "OH", KEY_HOME }, { "[1~", KEY_HOME }, { "[7~", KEY_HOME },
+		{ "[F", KEY_END }, { "OF", KEY_END }, { "[4~", KEY_END },
+		{ "[8~", KEY_END }, { "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
+		{ "[3~", KEY_DC },
+	};
+	size_t	k;
+
+	if (c2 != '[' && c2 != 'O')
+		return -1;
+	seq[n++] = (char)c2;
+	/* Parameters, then one final byte from '@' to '~'. */
+	while (n < sizeof(seq) - 1 && (c = wgetch(stdscr)) != ERR) {
+		seq[n++] = (char)c;
+		if ((c2 == 'O' && n == 2) || (n > 1 && c >= '@' && c <= '~'))
+			break;
+	}
+	seq[n] = '\0';
+	for (k = 0; k < sizeof(keys) / sizeof(*keys); k++)
+		if (strcmp(seq, keys[k].seq) == 0)
+			return keys[k].key;
+	return 0;
+}
+
 /* A key from curses: to the diagram, or to Readline. */
 static void
 on_key(int c)
 {
-	int	c2;
+	int	c2, k;
 
 	if (c == KEY_RESIZE) {
 		getmaxyx(stdscr, tl.h, tl.w);
@@ -1031,6 +1073,18 @@ on_key(int c)
 	if (c == KEY_PPAGE || c == KEY_NPAGE) {
 		diag_key(c);
 		return;
+	}
+	if (c == 27) {
+		/* An escape sequence curses did not decode is its key. */
+		wtimeout(stdscr, 0);
+		c2 = wgetch(stdscr);
+		if (c2 != ERR && (k = read_esc_seq(c2)) >= 0) {
+			if (k > 0)
+				on_key(k);
+			return;
+		}
+		if (c2 != ERR)
+			ungetch(c2);
 	}
 	if (tl.focus == TL_FOCUS_DIAG) {
 		diag_key(c);
