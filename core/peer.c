@@ -86,6 +86,23 @@ peer_clear(struct peer *p)
 	p->nqm = 0;
 	buf_free(&p->queued);
 	buf_free(&p->last_in);
+	frag_clear(&p->frag);
+}
+
+/*
+ * The label of the message peer P is receiving in packet N: the
+ * packet's, or for a message reassembled from IKE fragments the
+ * fragments' without "[k/n]" (AG2b for AG2b[1/2], AG2b[2/2]).
+ */
+static const char *
+rx_label(struct sess *s, const struct peer *p, int n)
+{
+	const struct pkt	*pk;
+
+	if (p->rx_label[0] != '\0')
+		return p->rx_label;
+	pk = sess_pkt(s, n);
+	return pk != NULL ? pk->label : "";
 }
 
 /* Trace that peer P threw packet N away, and why. */
@@ -106,7 +123,7 @@ discard(struct sess *s, struct peer *p, int n, const char *fmt, ...)
 	if (pk == NULL)
 		return;
 	snprintf(pk->note, sizeof(pk->note), "%s", why);
-	eng_eventf(s, TR_DISCARD, p->name, n, pk->label, "%s", why);
+	eng_eventf(s, TR_DISCARD, p->name, n, rx_label(s, p, n), "%s", why);
 }
 
 /* Describe a diagnostic for a discard reason: "NONCE at 56: ...". */
@@ -623,7 +640,6 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	struct pld_wr		 w;
 	struct buf		 b = { 0 }, idb = { 0 };
 	char			 label[TR_LABEL_LEN], why[TR_TEXT_LEN];
-	struct pkt		*pk;
 	int			 inst;
 
 	if (need_payloads(c, need, &dg) != IKE_OK ||
@@ -643,10 +659,9 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 		discard(s, p, n, "AG1 rejected: %s", why);
 		goto out;
 	}
-	pk = sess_pkt(s, n);
 	inst = 1;
-	if (pk != NULL && strchr(pk->label, '.') != NULL)
-		inst = atoi(strchr(pk->label, '.') + 1);
+	if (strchr(rx_label(s, p, n), '.') != NULL)
+		inst = atoi(strchr(rx_label(s, p, n), '.') + 1);
 
 	/* A new phase 1 replaces whatever the responder had. */
 	eng_timer_cancel(s, p, &sa->tm, "a new AG1 replaces this phase 1");
@@ -893,14 +908,62 @@ decrypt_parse(const struct p1sa *sa, const uint8_t *iv,
 	    dg);
 }
 
-/* Keep the decrypted body of packet N for `show`. */
+/*
+ * Keep the decrypted body of packet N for `show`, unless N is the last
+ * fragment of a reassembled message (its bytes are not the message).
+ */
 static void
 keep_plain(struct sess *s, int n, const struct buf *plain)
 {
 	struct pkt	*pk = sess_pkt(s, n);
 
-	if (pk != NULL && buf_copy(&pk->plain, plain) == IKE_OK)
+	if (pk == NULL || (pk->bytes.len > 16 &&
+	    pk->bytes.p[16] == IKE_PLD_FRAG))
+		return;
+	if (buf_copy(&pk->plain, plain) == IKE_OK)
 		pk->plain_by_sender = false;
+}
+
+/* Cut "[k/n]" off a fragment's label: AG2b[1/2] -> AG2b. */
+static void
+label_whole(const char *label, char *out)
+{
+	snprintf(out, TR_LABEL_LEN, "%.*s", (int)strcspn(label, "["), label);
+}
+
+static void recv_msg(struct sess *s, struct peer *p, int n,
+    const struct buf *m, const struct pld_hdr *h, const char *label,
+    bool reasm);
+
+/*
+ * Process the Quick Mode message that early-qm queue held, now that
+ * phase 1 is complete: the packet (its number is the first 4 bytes of
+ * P->queued) again, or, for a message reassembled from fragments, the
+ * whole message kept after the number.
+ */
+static void
+recv_queued(struct sess *s, struct peer *p)
+{
+	struct buf	 q = p->queued, whole = { 0 };
+	struct pld_hdr	 h;
+	struct pkt	*pk;
+	char		 label[TR_LABEL_LEN];
+
+	memset(&p->queued, 0, sizeof(p->queued));
+	pk = sess_pkt(s, (int)be32(q.p));
+	if (pk == NULL)
+		goto out;
+	label_whole(pk->label, label);
+	eng_eventf(s, TR_DELIVER, 'i', pk->num, q.len > 4 ? label : pk->label,
+	    "queued message processed now that phase 1 is complete");
+	if (q.len <= 4)
+		peer_recv(s, p, pk);
+	else if (buf_set(&whole, q.p + 4, q.len - 4) == IKE_OK &&
+	    pld_hdr_parse(whole.p, whole.len, &h, NULL) == IKE_OK)
+		recv_msg(s, p, pk->num, &whole, &h, label, true);
+out:
+	buf_free(&whole);
+	buf_free(&q);
 }
 
 /* Responder: AG3 arrived; check HASH_I and complete phase 1. */
@@ -948,24 +1011,11 @@ r_recv_ag3(struct sess *s, struct peer *p, int n, const struct buf *m,
 	eng_timer_cancel(s, p, &sa->tm, "AG3 completed phase 1");
 	eng_timer_cancel(s, p, &sa->life, "phase 1 is complete");
 	eng_p1_state(s, p, AM_R_DONE, "HASH_I verified in %s",
-	    sess_pkt(s, n)->label);
-	eng_eventf(s, TR_SA_UP, p->name, 0, sess_pkt(s, n)->label,
+	    rx_label(s, p, n));
+	eng_eventf(s, TR_SA_UP, p->name, 0, rx_label(s, p, n),
 	    "ISAKMP SA established (responder)");
-	if (p->queued.len > 0) {
-		struct buf	q = p->queued;
-		struct pkt	*pk;
-
-		memset(&p->queued, 0, sizeof(p->queued));
-		/* Process the held Quick Mode message now. */
-		pk = sess_pkt(s, (int)be32(q.p));
-		if (pk != NULL)
-			eng_eventf(s, TR_DELIVER, 'i', pk->num, pk->label,
-			    "queued message processed now that phase 1 is "
-			    "complete");
-		if (pk != NULL)
-			peer_recv(s, p, pk);
-		buf_free(&q);
-	}
+	if (p->queued.len > 0)
+		recv_queued(s, p);
 out:
 	buf_free(&plain);
 	free(c);
@@ -1348,7 +1398,6 @@ r_recv_qm1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	const struct pld_ref	*no;
 	uint8_t			 iv[CRYPTO_MAX_BLOCK];
 	char			 label[TR_LABEL_LEN], why[TR_TEXT_LEN];
-	struct pkt		*pk;
 	size_t			 hs;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -1377,12 +1426,11 @@ r_recv_qm1(struct sess *s, struct peer *p, int n, const struct buf *m,
 		    spib, sizeof(spib), "no acceptable proposal in QM1");
 		goto out;
 	}
-	pk = sess_pkt(s, n);
 	q = qm_new(s, p);
 	*q = tmp;
 	q->inst = 1;
-	if (pk != NULL && strchr(pk->label, '.') != NULL)
-		q->inst = atoi(strchr(pk->label, '.') + 1);
+	if (strchr(rx_label(s, p, n), '.') != NULL)
+		q->inst = atoi(strchr(rx_label(s, p, n), '.') + 1);
 	q->chosen.life = p->cfg.p2.life;
 	q->gqlen = crypto_group_len(q->chosen.group);
 	if (q->chosen.group != 0)
@@ -1533,8 +1581,8 @@ r_recv_qm3(struct sess *s, struct peer *p, int n, const struct buf *m,
 	buf_copy(&q->last_rx, m);
 	eng_timer_cancel(s, p, &q->tm, "QM3 completed Quick Mode");
 	eng_qm_state(s, p, q, QM_R_DONE, "HASH(3) verified in %s",
-	    sess_pkt(s, n)->label);
-	ev = eng_eventf(s, TR_SA_UP, p->name, 0, sess_pkt(s, n)->label,
+	    rx_label(s, p, n));
+	ev = eng_eventf(s, TR_SA_UP, p->name, 0, rx_label(s, p, n),
 	    "IPsec SAs installed: out %08x, in %08x", q->spi_i, q->spi_r);
 	if (ev != NULL)
 		ev->spi = q->spi_i;
@@ -1568,13 +1616,17 @@ r_early_qm(struct sess *s, struct peer *p, int n, const struct buf *m)
 			    "(one message) is full");
 			break;
 		}
-		/* Keep only the packet number; the packet keeps its bytes. */
+		/*
+		 * Keep the packet number; the packet keeps its bytes, but
+		 * the last fragment of a reassembled message does not.
+		 */
 		put_spi(numb, (uint32_t)n);
-		(void)buf_set(&p->queued, numb, sizeof(numb));
+		if (buf_set(&p->queued, numb, sizeof(numb)) == IKE_OK &&
+		    p->rx_reasm)
+			(void)buf_add(&p->queued, m->p, m->len);
 		discard(s, p, n, "phase 1 incomplete; queued until it is");
 		break;
 	}
-	(void)m;
 }
 
 /* Quick Mode message N at peer P. */
@@ -1644,7 +1696,6 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
     const struct pld_notify *nt, bool authentic)
 {
 	struct tr_event	*ev;
-	struct pkt	*pk = sess_pkt(s, n);
 	const char	*name = ike_notify_name(nt->type);
 	struct qmx	*q;
 	size_t		 k;
@@ -1658,7 +1709,7 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 	}
 	if (!authentic && p->p1.st == AM_I_SENT1 &&
 	    nt->type == IKE_N_NO_PROPOSAL_CHOSEN) {
-		ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
+		ev = eng_eventf(s, TR_NOTIFY, p->name, n, rx_label(s, p, n),
 		    "received %s (unencrypted): the responder refused every "
 		    "proposal", name);
 		if (ev != NULL) {
@@ -1675,7 +1726,7 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 			q = &p->qm[k];
 			if (q->spi_i != be32(nt->spi) || q->st != QM_I_SENT1)
 				continue;
-			ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
+			ev = eng_eventf(s, TR_NOTIFY, p->name, n, rx_label(s, p, n),
 			    "received %s (encrypted) for Quick Mode %08x",
 			    name, q->msgid);
 			if (ev != NULL) {
@@ -1688,7 +1739,7 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 			return;
 		}
 	}
-	ev = eng_eventf(s, TR_NOTIFY, p->name, n, pk->label,
+	ev = eng_eventf(s, TR_NOTIFY, p->name, n, rx_label(s, p, n),
 	    "received %s (%s); %s", name, authentic ? "encrypted" :
 	    "unencrypted", !authentic ?
 	    "it cannot be authenticated, so the state stays as it is" :
@@ -1711,7 +1762,7 @@ delete_received(struct sess *s, struct peer *p, int n,
 {
 	struct p1sa	*sa = &p->p1;
 	struct tr_event	*ev;
-	const char	*label = sess_pkt(s, n)->label;
+	const char	*label = rx_label(s, p, n);
 	uint32_t	 spi;
 	size_t		 k, j;
 	bool		 found = false;
@@ -1819,13 +1870,129 @@ out:
 	free(c);
 }
 
+/*
+ * Message M (header H) at peer P, from packet N labelled LABEL: whole
+ * as it came, or reassembled from fragments (REASM; N is then the
+ * fragment that completed it).
+ */
+static void
+recv_msg(struct sess *s, struct peer *p, int n, const struct buf *m,
+    const struct pld_hdr *h, const char *label, bool reasm)
+{
+	char	saved[TR_LABEL_LEN];
+	bool	saved_reasm = p->rx_reasm;
+
+	/* A queued message is processed inside another: restore after. */
+	memcpy(saved, p->rx_label, sizeof(saved));
+	snprintf(p->rx_label, sizeof(p->rx_label), "%s", label);
+	p->rx_reasm = reasm;
+	switch (h->exch) {
+	case IKE_EXCH_AGGRESSIVE:
+		recv_aggressive(s, p, n, m, h);
+		break;
+	case IKE_EXCH_QUICK:
+		recv_quick(s, p, n, m, h);
+		break;
+	case IKE_EXCH_INFO:
+		recv_info(s, p, n, m, h);
+		break;
+	default:
+		discard(s, p, n, "exchange type %u is not supported here",
+		    h->exch);
+		break;
+	}
+	memcpy(p->rx_label, saved, sizeof(saved));
+	p->rx_reasm = saved_reasm;
+}
+
+/*
+ * Throw away the incomplete set of fragments that peer P holds, because
+ * fragment F of another message (packet N) came: a discard event on
+ * each fragment it held, saying why.
+ */
+static void
+frag_drop_set(struct sess *s, struct peer *p, const struct frag *f, int n)
+{
+	struct frag_set	*set = &p->frag;
+	struct pkt	*pk;
+	char		 why[TR_TEXT_LEN];
+	size_t		 k, held = frag_held(set);
+
+	for (k = 0; k < FRAG_MAX; k++) {
+		if (!(set->have & (1u << k)) ||
+		    (pk = sess_pkt(s, set->pkt[k])) == NULL)
+			continue;
+		snprintf(why, sizeof(why), "incomplete fragments of ID %u "
+		    "(%zu held) replaced by ID %u%s in #%d", set->id, held,
+		    f->id, memcmp(f->icookie, set->icookie, IKE_COOKIE_LEN) ?
+		    " of other cookies" : "", n);
+		snprintf(pk->note, sizeof(pk->note), "%s", why);
+		eng_eventf(s, TR_DISCARD, p->name, pk->num, pk->label, "%s",
+		    why);
+	}
+	frag_clear(set);
+}
+
+/*
+ * An IKE fragment (packet N, LABEL) at peer P. Every peer of ikelab
+ * accepts fragments: they are collected by initiator cookie and
+ * fragment ID, and once every number from 1 to the last is held the
+ * message is processed as if it had come whole.
+ */
+static void
+recv_frag(struct sess *s, struct peer *p, int n, const struct buf *m,
+    const char *label)
+{
+	struct ike_diag	dg = IKE_DIAG_INIT;
+	struct frag	f;
+	struct pld_hdr	h;
+	struct buf	whole = { 0 };
+	char		why[TR_TEXT_LEN], wl[TR_LABEL_LEN];
+	size_t		nf;
+	int		rc;
+
+	label_whole(label, wl);
+	if (frag_parse(m->p, m->len, &f, &dg) != IKE_OK) {
+		diag_text(&dg, why, sizeof(why));
+		discard(s, p, n, "bad fragment: %s", why);
+		return;
+	}
+	if (frag_replaces(&p->frag, &f))
+		frag_drop_set(s, p, &f, n);
+	if ((rc = frag_add(&p->frag, &f, n, &dg)) < 0) {
+		discard(s, p, n, "%s%s", rc == IKE_ESTATE ? "duplicate: " :
+		    "bad fragment: ", dg.msg);
+		return;
+	}
+	if (rc == FRAG_HELD)
+		return;
+	nf = p->frag.last;
+	if (frag_take(&p->frag, &whole) != IKE_OK)
+		goto out;
+	eng_eventf(s, TR_REASSEMBLE, p->name, n, wl, "%zu fragment%s, %zu "
+	    "bytes", nf, nf == 1 ? "" : "s", whole.len);
+	if (pld_hdr_parse(whole.p, whole.len, &h, &dg) != IKE_OK) {
+		/* Named after the whole message (peer_recv restores). */
+		snprintf(p->rx_label, sizeof(p->rx_label), "%s", wl);
+		diag_text(&dg, why, sizeof(why));
+		discard(s, p, n, "reassembled message: bad ISAKMP header: %s",
+		    why);
+		goto out;
+	}
+	recv_msg(s, p, n, &whole, &h, wl, true);
+out:
+	buf_free(&whole);
+}
+
 void
 peer_recv(struct sess *s, struct peer *p, struct pkt *pk)
 {
 	struct ike_diag	 dg = IKE_DIAG_INIT;
 	struct pld_hdr	 h;
 	struct buf	 m = { 0 };
-	char		 why[TR_TEXT_LEN];
+	char		 why[TR_TEXT_LEN], label[TR_LABEL_LEN];
+	char		 saved[TR_LABEL_LEN];
+	bool		 saved_reasm = p->rx_reasm;
 	int		 n = pk->num;
 
 	if (pk->is_esp) {
@@ -1835,6 +2002,11 @@ peer_recv(struct sess *s, struct peer *p, struct pkt *pk)
 	/* Sending may move the packet array: work on a copy. */
 	if (buf_copy(&m, &pk->bytes) != IKE_OK)
 		return;
+	/* This packet names what is received (see rx_label). */
+	memcpy(saved, p->rx_label, sizeof(saved));
+	snprintf(label, sizeof(label), "%s", pk->label);
+	snprintf(p->rx_label, sizeof(p->rx_label), "%s", label);
+	p->rx_reasm = false;
 	/* strongSwan drops a copy of a datagram it is still handling. */
 	if (p->cfg.busy_ms > 0 && buf_eq(&m, &p->last_in) &&
 	    s->now_ms < p->last_in_ms + p->cfg.busy_ms) {
@@ -1849,22 +2021,13 @@ peer_recv(struct sess *s, struct peer *p, struct pkt *pk)
 		discard(s, p, n, "bad ISAKMP header: %s", why);
 		goto out;
 	}
-	switch (h.exch) {
-	case IKE_EXCH_AGGRESSIVE:
-		recv_aggressive(s, p, n, &m, &h);
-		break;
-	case IKE_EXCH_QUICK:
-		recv_quick(s, p, n, &m, &h);
-		break;
-	case IKE_EXCH_INFO:
-		recv_info(s, p, n, &m, &h);
-		break;
-	default:
-		discard(s, p, n, "exchange type %u is not supported here",
-		    h.exch);
-		break;
-	}
+	if (h.next == IKE_PLD_FRAG)
+		recv_frag(s, p, n, &m, label);
+	else
+		recv_msg(s, p, n, &m, &h, label, false);
 out:
+	memcpy(p->rx_label, saved, sizeof(saved));
+	p->rx_reasm = saved_reasm;
 	buf_free(&m);
 }
 

@@ -9,7 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { RNG_CRYPTO = 1, RNG_FAULT = 2 };
+/*
+ * Stream numbers. RNG_FRAG draws IKE fragment IDs only, so that a
+ * fragmented resend never shifts a cookie, nonce or SPI of the crypto
+ * stream.
+ */
+enum { RNG_CRYPTO = 1, RNG_FAULT = 2, RNG_FRAG = 3 };
 
 /* SHA2-256 in counter mode over (seed, stream, block counter). */
 struct rng {

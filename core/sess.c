@@ -97,11 +97,15 @@ label_base_len(const char *l)
 bool
 sess_label_matches(const char *sel, const char *label)
 {
-	size_t	n = label_base_len(sel);
+	size_t	n = label_base_len(sel), len = strlen(sel);
 
-	if (sel[n] != '\0')
-		return strcmp(sel, label) == 0;
-	return strncmp(sel, label, n) == 0 && label_base_len(label) == n;
+	if (sel[n] == '\0')
+		return strncmp(sel, label, n) == 0 && label_base_len(label) == n;
+	if (strcmp(sel, label) == 0)
+		return true;
+	/* "AG2b" also stands for its fragments, "AG2b[1/2]" only for one. */
+	return strchr(sel, '[') == NULL && strncmp(sel, label, len) == 0 &&
+	    label[len] == '[';
 }
 
 struct pkt *
@@ -323,9 +327,15 @@ rules_apply(struct sess *s, int n)
 	}
 }
 
-int
-eng_send(struct sess *s, int from, const struct buf *bytes,
-    const char *label, bool resend, int try_no, const char *why)
+/*
+ * Put BYTES on the link as a new packet (see eng_send). FRAG, when not
+ * NULL, is the reason of the `fragment` event that follows the send or
+ * resend event of an IKE fragment, before any rule acts on it.
+ */
+static int
+link_put(struct sess *s, int from, const struct buf *bytes,
+    const char *label, bool resend, int try_no, const char *why,
+    const char *frag)
 {
 	struct pkt	*pk;
 	struct tr_event	*ev;
@@ -352,16 +362,73 @@ eng_send(struct sess *s, int from, const struct buf *bytes,
 		ev->try_no = try_no;
 		ev->due_ms = pk->due_ms;
 	}
+	if (frag != NULL)
+		eng_eventf(s, TR_FRAGMENT, s->peer[from].name, n, label, "%s",
+		    frag);
 	link_full(s, sess_pkt(s, n));
 	rules_apply(s, n);
 	return n;
 }
 
 int
+eng_send(struct sess *s, int from, const struct buf *bytes,
+    const char *label, bool resend, int try_no, const char *why)
+{
+	return link_put(s, from, bytes, label, resend, try_no, why, NULL);
+}
+
+/*
+ * Resend stored message M of peer FROM as NF IKE fragments of at most
+ * MAX bytes (ikev1-reference.md 1.6): each is a packet of its own,
+ * labelled LABEL[k/NF], with a resend event (TRY, WHY) and a fragment
+ * event. Returns the number of the first fragment's packet.
+ */
+static int
+resend_frags(struct sess *s, int from, struct stored_msg *m,
+    const char *label, size_t nf, size_t max, int try_no, const char *why)
+{
+	struct buf	b = { 0 };
+	char		fl[TR_LABEL_LEN], fwhy[TR_TEXT_LEN];
+	uint8_t		idb[2];
+	uint16_t	id;
+	size_t		k, chunk = max - FRAG_HDR_LEN, part;
+	int		n, first = 0;
+
+	/*
+	 * A fragment ID of its own stream, so that fragmenting changes no
+	 * other value of the session. (libreswan always sends ID 1.)
+	 */
+	rng_nonzero(&s->rng_frag, idb, sizeof(idb));
+	id = (uint16_t)(idb[0] << 8 | idb[1]);
+	for (k = 1; k <= nf; k++) {
+		if (frag_build(m->bytes.p, m->bytes.len, max, id, k, &b,
+		    NULL) != IKE_OK) {
+			first = first ? first : IKE_ENOMEM;
+			break;
+		}
+		part = b.len - FRAG_HDR_LEN;
+		snprintf(fl, sizeof(fl), "%s[%zu/%zu]", label, k, nf);
+		snprintf(fwhy, sizeof(fwhy), "fragment %zu of %zu (ID %u): "
+		    "%zu of %zu bytes from offset %zu", k, nf, id, part,
+		    m->bytes.len, (k - 1) * chunk);
+		n = link_put(s, from, &b, fl, true, try_no, why, fwhy);
+		if (n < 0) {
+			first = first ? first : n;
+			break;
+		}
+		first = first ? first : n;
+		m->seq = sess_pkt(s, n)->seq;
+	}
+	buf_free(&b);
+	return first;
+}
+
+int
 eng_resend(struct sess *s, int from, struct stored_msg *m, int try_no,
     const char *why)
 {
-	char	label[TR_LABEL_LEN];
+	char	label[TR_LABEL_LEN], whole[TR_TEXT_LEN];
+	size_t	max = s->peer[from].cfg.frag_resend, nf;
 	int	n;
 
 	m->resends++;
@@ -371,6 +438,18 @@ eng_resend(struct sess *s, int from, struct stored_msg *m, int try_no,
 	else
 		snprintf(label, sizeof(label), "%s~%u", m->base,
 		    m->resends + 1);
+	/* frag-resend: a resend of MAX bytes or more goes in fragments. */
+	if (max > 0 && m->bytes.len >= max) {
+		nf = frag_count(m->bytes.len, max);
+		if (nf >= 1 && nf <= FRAG_MAX)
+			return resend_frags(s, from, m, label, nf, max, try_no,
+			    why);
+		snprintf(whole, sizeof(whole), "%s%ssent whole: %zu fragments "
+		    "of at most %zu bytes would be more than %d",
+		    why != NULL ? why : "", why != NULL && why[0] != '\0' ?
+		    "; " : "", nf, max, FRAG_MAX);
+		why = whole;
+	}
 	(void)buf_copy(&s->sealed, &m->plain);
 	n = eng_send(s, from, &m->bytes, label, true, try_no, why);
 	if (n > 0)
@@ -879,6 +958,7 @@ sess_new(uint64_t seed)
 	s->seed = seed;
 	rng_init(&s->rng_crypto, seed, RNG_CRYPTO);
 	rng_init(&s->rng_fault, seed, RNG_FAULT);
+	rng_init(&s->rng_frag, seed, RNG_FRAG);
 	s->peer[PEER_I].name = 'i';
 	s->peer[PEER_R].name = 'r';
 	peer_defaults(&s->peer[PEER_I].cfg, true);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "frag.h"
 #include "ike.h"
 #include "keys.h"
 #include "pld.h"
@@ -118,6 +119,9 @@ struct peer_cfg {
 					   restarts after a deletion */
 	uint32_t	 busy_ms;	/* ignore a copy of a datagram that
 					   came this recently (0: never) */
+	uint32_t	 frag_resend;	/* a resend of this many bytes or more
+					   goes as IKE fragments of at most
+					   this many bytes (0: never) */
 	char		 profile[16];	/* last profile applied */
 	uint8_t		 origin[SESS_MAX_KNOBS];	/* enum knob_origin */
 };
@@ -235,6 +239,12 @@ struct peer {
 	uint64_t	 last_in_ms;
 	unsigned int	 revivals;	/* phase 1 restarts after deletion */
 	char		 last[TR_TEXT_LEN];	/* last transition's reason */
+	struct frag_set	 frag;		/* IKE fragments being collected */
+	/* The message being received: its label, and whether it was
+	   reassembled from fragments (then its packet is the last
+	   fragment, which is not the whole message). */
+	char		 rx_label[TR_LABEL_LEN];
+	bool		 rx_reasm;
 };
 
 enum pkt_state { PKT_INFLIGHT, PKT_DELIVERED, PKT_DROPPED };
@@ -290,6 +300,7 @@ struct sess {
 	uint64_t	 now_ms;
 	struct rng	 rng_crypto;
 	struct rng	 rng_fault;
+	struct rng	 rng_frag;	/* IKE fragment IDs */
 	struct peer	 peer[2];
 	struct pkt	*pkts;		/* pkts[k] is packet k + 1 */
 	size_t		 npkt;
@@ -375,8 +386,11 @@ bool	sess_is_state_name(const char *st);
 
 /*
  * Does selector SEL match LABEL? A bare message name ("AG2") matches the
- * message with every resend and instance (AG2b, AG2.2); a name with a
- * suffix matches only itself. Rules, `run until` and lessons use it.
+ * message with every resend and instance (AG2b, AG2.2) and their IKE
+ * fragments (AG2b[1/2]); a name with a suffix matches only itself and,
+ * unless it names one fragment ("AG2b[2/2]"), its fragments: "AG2b"
+ * matches AG2b, AG2b[1/2], AG2b[2/2]. Rules, `run until` and lessons
+ * use it.
  */
 bool	sess_label_matches(const char *sel, const char *label);
 
