@@ -8,7 +8,9 @@
 #  - with the keys file in a Wireshark profile (as the README says),
 #    tshark decrypts every encrypted message once the resent copies are
 #    removed, with no malformed packet, and finds the SPIs ikelab
-#    negotiated; without the keys it decrypts none.
+#    negotiated; without the keys it decrypts none;
+#  - a resend sent as IKE fragments is one record per fragment, and
+#    tshark reassembles it.
 # The tools are installed by `make check`; a missing one fails the test.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
@@ -157,4 +159,40 @@ ts -r "$t/first.pcapng" -T fields -e isakmp.flag_e \
     -e isakmp.typepayload >"$t/nokeys" || fail "tshark without keys"
 [ "$(grep -c '^1	$' "$t/nokeys")" -eq 4 ] ||
     fail "decrypted without keys: $(cat "$t/nokeys")"
+
+# IKE fragments (payload 132): two libreswan peers, the responder resends
+# in fragments of at most 200 bytes, AG2 (416 bytes) is lost once, so
+# AG2b goes as three records #4-#6 (UDP 208, 208, 132: 200, 200, 124
+# bytes of ISAKMP). tshark must see one fragment ID (the one ikelab's
+# trace names), sequence numbers 1-3, the last flag on the third only,
+# and reassemble the whole AG2 at #6: 416 bytes with SA, KE, NONCE, ID
+# and HASH.
+{
+	echo "seed 1"
+	echo "set both profile libreswan"
+	echo "set r frag-resend 200"
+	echo "rule drop AG2 once"
+	echo "start"
+	echo "run until r QM_R_DONE"
+	echo "save pcap $t/frag.pcapng"
+} >"$t/frag.ike"
+${VALGRIND:-} "$IKELAB" -f "$t/frag.ike" >"$t/fout" 2>"$t/err" ||
+    fail "ikelab (fragments): $(cat "$t/err")"
+fid=$(sed -n 's/.* fragment #4 .*(ID \([0-9]*\)).*/\1/p' "$t/fout")
+[ -n "$fid" ] || fail "no fragment event for #4: $(cat "$t/fout")"
+fid=$(printf '0x%04x' "$fid")
+ts -2 -r "$t/frag.pcapng" -Y isakmp.frag.seq -T fields -E separator='|' \
+    -e frame.number -e udp.length -e isakmp.frag.packetid \
+    -e isakmp.frag.seq -e isakmp.frag.last -e isakmp.reassembled.in \
+    -e isakmp.reassembled.length -e isakmp.typepayload -e frame.comment \
+    >"$t/frag" || fail "tshark cannot read the fragments"
+cat >"$t/want.frag" <<EOS
+4|208|$fid|1|0|6||132|#4 AG2b[1/3]
+5|208|$fid|2|0|6||132|#5 AG2b[2/3]
+6|132|$fid|3|1||416|132,1,2,3,4,10,5,8|#6 AG2b[3/3]
+EOS
+cmp -s "$t/want.frag" "$t/frag" || {
+	diff "$t/want.frag" "$t/frag"
+	fail "tshark did not reassemble AG2b from its fragments"
+}
 exit 0
