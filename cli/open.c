@@ -406,6 +406,15 @@ check(struct op *op, const char *what, const uint8_t *want, size_t wlen,
 	return false;
 }
 
+/* One line of the checks list: TAG (8 columns), then the text. */
+static void
+check_vline(struct op *op, const char *tag, const char *fmt, va_list ap)
+{
+	fprintf(op->f, "  %-8s", tag);
+	vfprintf(op->f, fmt, ap);
+	fputc('\n', op->f);
+}
+
 /* A check that could not be made at all, counted as failed. */
 static void IKE_PRINTF(2, 3)
 check_fail(struct op *op, const char *fmt, ...)
@@ -413,11 +422,9 @@ check_fail(struct op *op, const char *fmt, ...)
 	va_list	ap;
 
 	op->failed++;
-	fprintf(op->f, "  FAILED  ");
 	va_start(ap, fmt);
-	vfprintf(op->f, fmt, ap);
+	check_vline(op, "FAILED", fmt, ap);
 	va_end(ap);
-	fputc('\n', op->f);
 }
 
 /*
@@ -431,11 +438,9 @@ check_skip(struct op *op, const char *fmt, ...)
 	va_list	ap;
 
 	op->skipped++;
-	fprintf(op->f, "  skipped ");
 	va_start(ap, fmt);
-	vfprintf(op->f, fmt, ap);
+	check_vline(op, "skipped", fmt, ap);
 	va_end(ap);
-	fputc('\n', op->f);
 }
 
 /* A note in the checks list that is not a check. */
@@ -444,11 +449,9 @@ note(struct op *op, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fprintf(op->f, "  note    ");
 	va_start(ap, fmt);
-	vfprintf(op->f, fmt, ap);
+	check_vline(op, "note", fmt, ap);
 	va_end(ap);
-	fputc('\n', op->f);
 }
 
 /*

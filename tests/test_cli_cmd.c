@@ -479,82 +479,54 @@ log_line_has_fixed_columns(void **state)
 	    "due 4015 ms  duplicate of AG2");
 }
 
+/*
+ * Completing TEXT after LINE must offer exactly WANT (a space-separated
+ * list, in order; "" for none) and not ask for file names.
+ */
+static void
+expect_completions(struct fx *fx, const char *line, const char *text,
+    const char *want)
+{
+	char	**c, got[1024] = "";
+	bool	  files;
+	size_t	  k;
+
+	c = cli_complete(&fx->cli, line, text, &files);
+	for (k = 0; c != NULL && c[k] != NULL; k++) {
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+		    k > 0 ? " " : "", c[k]);
+		free(c[k]);
+	}
+	free(c);
+	assert_false(files);
+	assert_string_equal(got, want);
+}
+
 static void
 completion_offers_commands_then_arguments(void **state)
 {
 	struct fx	*fx = *state;
-	char		**c;
-	bool		  files;
-	size_t		  k;
+	bool		 files;
 
-	c = cli_complete(&fx->cli, "", "st", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "start");
-	assert_string_equal(c[1], "step");
-	assert_string_equal(c[2], "state");
-	assert_null(c[3]);
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
-
-	c = cli_complete(&fx->cli, "save ", "", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "trace");
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
-
-	c = cli_complete(&fx->cli, "save trace ", "", &files);
-	assert_null(c);
+	expect_completions(fx, "", "st", "start step state");
+	expect_completions(fx, "save ", "", "trace script ladder pcap keys "
+	    "secrets psk-crack");
+	assert_null(cli_complete(&fx->cli, "save trace ", "", &files));
 	assert_true(files);
-
-	c = cli_complete(&fx->cli, "run until r ", "QM_R", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "QM_R_SENT2");
-	assert_string_equal(c[1], "QM_R_DONE");
-	assert_null(c[2]);
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
+	expect_completions(fx, "run until r ", "QM_R", "QM_R_SENT2 "
+	    "QM_R_DONE");
 	/* A setting's values: with a peer or without. */
-	c = cli_complete(&fx->cli, "set i cipher ", "aes", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "aes128");
-	assert_string_equal(c[1], "aes192");
-	assert_string_equal(c[2], "aes256");
-	assert_null(c[3]);
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
-	c = cli_complete(&fx->cli, "set profile ", "", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "rfc");
-	assert_string_equal(c[1], "strongswan");
-	assert_string_equal(c[2], "libreswan");
-	assert_null(c[3]);
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
+	expect_completions(fx, "set i cipher ", "aes", "aes128 aes192 "
+	    "aes256");
+	expect_completions(fx, "set profile ", "", "rfc strongswan "
+	    "libreswan");
 	/* lesson's words, then the lesson names (tests run in the tree). */
-	c = cli_complete(&fx->cli, "lesson ", "st", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "start");
-	assert_string_equal(c[1], "stop");
-	assert_null(c[2]);
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
-	c = cli_complete(&fx->cli, "lesson start ", "0", &files);
-	assert_non_null(c);
-	assert_string_equal(c[0], "01-clean-aggressive");
-	assert_string_equal(c[2], "03-lost-ag3");
-	assert_string_equal(c[8], "09-delay-vs-loss");
-	assert_null(c[9]);
-	assert_false(files);
-	for (k = 0; c[k] != NULL; k++)
-		free(c[k]);
-	free(c);
-	assert_null(cli_complete(&fx->cli, "lesson next ", "", &files));
+	expect_completions(fx, "lesson ", "st", "start stop");
+	expect_completions(fx, "lesson start ", "0", "01-clean-aggressive "
+	    "02-quick-mode-keymat 03-lost-ag3 04-lost-ag2-dup-ag1 "
+	    "05-lost-qm3 06-backoff-give-up 07-wrong-psk 08-psk-crack "
+	    "09-delay-vs-loss");
+	expect_completions(fx, "lesson next ", "", "");
 }
 
 int
