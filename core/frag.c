@@ -15,6 +15,7 @@
 #include "frag.h"
 #include "pld.h"
 
+/* Fragments of at most MAX bytes that LEN bytes need (0: no room). */
 size_t
 frag_count(size_t len, size_t max)
 {
@@ -26,6 +27,7 @@ frag_count(size_t len, size_t max)
 	return len / chunk + (len % chunk != 0);
 }
 
+/* Fragment NUM of a message, as one datagram of at most MAX bytes. */
 int
 frag_build(const uint8_t *msg, size_t len, size_t max, uint16_t id,
     size_t num, struct buf *out, struct ike_diag *dg)
@@ -85,6 +87,7 @@ frag_fail(struct ike_diag *dg, enum ike_err code, size_t off,
 	return code;
 }
 
+/* Read one fragment datagram; errors name FRAG and the offset. */
 int
 frag_parse(const uint8_t *msg, size_t len, struct frag *f,
     struct ike_diag *dg)
@@ -132,6 +135,7 @@ frag_parse(const uint8_t *msg, size_t len, struct frag *f,
 	return IKE_OK;
 }
 
+/* Does F belong to another message than the one SET holds? */
 bool
 frag_replaces(const struct frag_set *set, const struct frag *f)
 {
@@ -139,6 +143,7 @@ frag_replaces(const struct frag_set *set, const struct frag *f)
 	    memcmp(set->icookie, f->icookie, IKE_COOKIE_LEN) != 0);
 }
 
+/* Fragments held in SET. */
 size_t
 frag_held(const struct frag_set *set)
 {
@@ -162,6 +167,7 @@ highest(const struct frag_set *set)
 	return 0;
 }
 
+/* Keep fragment F of packet PKT in SET, unless it contradicts it. */
 int
 frag_add(struct frag_set *set, const struct frag *f, int pkt,
     struct ike_diag *dg)
@@ -206,6 +212,7 @@ frag_add(struct frag_set *set, const struct frag *f, int pkt,
 	return FRAG_HELD;
 }
 
+/* Join a complete SET into OUT and empty SET. */
 int
 frag_take(struct frag_set *set, struct buf *out)
 {
@@ -219,6 +226,7 @@ frag_take(struct frag_set *set, struct buf *out)
 	return rc;
 }
 
+/* Empty SET and wipe what it held. */
 void
 frag_clear(struct frag_set *set)
 {
