@@ -1006,29 +1006,45 @@ lsn_answer_value(const struct sess *s, const struct lsn_answer *a,
 }
 
 /*
- * Normalise an answer for comparison: lower case, blanks squeezed,
- * without blanks, quotes and a final period around it.
+ * Normalise an answer for comparison: lower case; '-', '_', ',', '(',
+ * ')', '/' and ';' count as blanks, so that "AUTHENTICATION-FAILED",
+ * "authentication_failed" and "N(authentication failed)"'s words read
+ * alike; blanks squeezed; the words "a", "an", "the" and "of" left out
+ * ("a duplicate of QM2" is "duplicate qm2"); without blanks, quotes and
+ * a final period around it.
  */
 static void
 lsn_norm(const char *in, char *out, size_t len)
 {
-	size_t	o = 0;
-	bool	blank = false;
+	static const char *const filler[] = { "a", "an", "the", "of" };
+	size_t	o = 0, w, k;
+	bool	blank = true, skip;
 
-	while (*in == ' ' || *in == '\t' || *in == '"' || *in == '\'')
-		in++;
-	for (; *in != '\0' && o + 1 < len; in++) {
-		if (*in == ' ' || *in == '\t') {
+	if (len == 0)
+		return;
+	while (*in != '\0' && o + 1 < len) {
+		if (strchr(" \t-_,()/;\"'", *in) != NULL) {
 			blank = true;
+			in++;
 			continue;
 		}
+		/* A word: copy it, then take it back if it is filler. */
 		if (blank && o > 0 && o + 2 < len)
 			out[o++] = ' ';
 		blank = false;
-		out[o++] = (char)tolower((unsigned char)*in);
+		w = o;
+		while (*in != '\0' && o + 1 < len &&
+		    strchr(" \t-_,()/;\"'", *in) == NULL)
+			out[o++] = (char)tolower((unsigned char)*in++);
+		skip = false;
+		for (k = 0; k < sizeof(filler) / sizeof(*filler); k++)
+			if (o - w == strlen(filler[k]) &&
+			    strncmp(out + w, filler[k], o - w) == 0)
+				skip = true;
+		if (skip)
+			o = w > 0 ? w - 1 : 0;
 	}
-	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == '"' ||
-	    out[o - 1] == '\''))
+	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' '))
 		o--;
 	out[o] = '\0';
 }

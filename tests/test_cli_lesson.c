@@ -487,6 +487,21 @@ answers_are_literal_or_computed_from_the_session(void **state)
 	assert_false(accepts(fx, "answer AM_R_SENT2\n", "AM_R_SENT"));
 	assert_true(accepts(fx, "answer both\nanswer i and r\n",
 	    "I  and   R"));
+	/* Dashes, underscores, parentheses and filler words do not count. */
+	assert_true(accepts(fx, "answer duplicate of QM2\n",
+	    "a duplicate of QM2"));
+	assert_true(accepts(fx, "answer duplicate of QM2\n", "duplicate QM2"));
+	assert_true(accepts(fx, "answer AUTHENTICATION-FAILED\n",
+	    "authentication_failed"));
+	assert_true(accepts(fx, "answer AUTHENTICATION-FAILED\n",
+	    "Authentication failed."));
+	assert_true(accepts(fx, "answer SKEYID_d\n", "skeyid-d"));
+	assert_true(accepts(fx, "answer i r\n", "i, r"));
+	assert_false(accepts(fx, "answer i and r\n", "i"));
+	assert_false(accepts(fx, "answer duplicate of QM2\n",
+	    "duplicate of QM3"));
+	assert_false(accepts(fx, "answer AUTHENTICATION-FAILED\n",
+	    "not authentication failed"));
 	assert_true(accepts(fx, "answer 0\n", "0x00000000"));
 	assert_true(accepts(fx, "answer = time resend r AG2b\n", "4005"));
 	assert_true(accepts(fx, "answer = time resend r AG2b\n", "4005 ms"));
