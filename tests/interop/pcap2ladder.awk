@@ -26,6 +26,16 @@ function hexval(s,    i, c, v) {
 	if (np == 132 && frag != "" && frag + 0 > 1)
 		next
 	key = dir " " pl
+	# A first fragment carries the start of the whole message (after
+	# the 36 bytes of header and fragment payload header): a message
+	# sent whole before with that start makes it a resend of it.
+	if (np == 132 && !(key in seen)) {
+		slice = dir " " substr(pl, 73)
+		for (k in seen)
+			if (length(slice) > length(dir) + 1 &&
+			    index(k, slice) == 1)
+				key = k
+	}
 	resend = (key in seen) ? "resend" : "new"
 	if (exch == 4) {
 		if (dir == "r>i")
