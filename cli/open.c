@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "crypto.h"
 #include "esp.h"
+#include "frag.h"
 #include "keys.h"
 #include "open.h"
 #include "pld.h"
@@ -119,6 +120,20 @@ struct op_frame {
 	bool		 dec;		/* PLAIN holds a good decryption */
 	int		 sa;		/* ESP: index of its SA, -1 */
 	char		 note[160];
+	/*
+	 * IKE fragments (payload 132). A fragment that completes its
+	 * message holds the whole message in WHOLE, and PKT.data points
+	 * there: it is labelled, decoded and checked as that message.
+	 * Every fragment of a message is labelled LABEL[k/n].
+	 */
+	bool		 is_frag;
+	uint8_t		 frag_num;	/* k */
+	uint8_t		 frag_of;	/* n; 0 while the message is not whole */
+	uint16_t	 frag_id;
+	size_t		 frag_len;	/* the fragment datagram's size */
+	int		 frag_whole;	/* frame that completes it, -1 */
+	struct buf	 whole;
+	char		 frag_err[120];	/* why it was not taken */
 };
 
 /* An ESP SA found for the capture. */
@@ -572,6 +587,9 @@ op_label(struct op *op, size_t k)
 		snprintf(fr->label, sizeof(fr->label), "?");
 		return;
 	}
+	/* A fragment that does not complete its message: op_label_frags. */
+	if (fr->is_frag && fr->frag_whole != (int)k)
+		return;
 	if (fr->pkt.kind != CAP_IKE && fr->pkt.kind != CAP_ESP) {
 		snprintf(fr->label, sizeof(fr->label), "-");
 		return;
@@ -579,6 +597,8 @@ op_label(struct op *op, size_t k)
 	for (j = 0; j < k; j++) {
 		struct op_frame	*o = &op->fr[j];
 
+		if (o->is_frag && o->frag_whole != (int)j)
+			continue;
 		if (o->orig < 0 && o->pkt.kind == fr->pkt.kind &&
 		    o->err[0] == '\0' && o->pkt.len == fr->pkt.len &&
 		    memcmp(o->pkt.src, fr->pkt.src, 4) == 0 &&
@@ -646,6 +666,105 @@ op_label(struct op *op, size_t k)
 		x->first[fr->msg] = (int)k;
 }
 
+/*
+ * IKE fragments: collect them per sender, as a receiver would, and put
+ * each whole message into the frame of the fragment that completed it.
+ */
+static void
+op_reassemble(struct op *op)
+{
+	struct frag_set	 set[2];
+	uint8_t		 src[2][4];
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct frag	 f;
+	size_t		 k, j, s, nsrc = 0;
+	int		 rc;
+
+	memset(set, 0, sizeof(set));
+	for (k = 0; k < op->n; k++) {
+		struct op_frame	*fr = &op->fr[k];
+
+		fr->frag_whole = -1;
+		if (fr->err[0] != '\0' || fr->pkt.kind != CAP_IKE ||
+		    !fr->hdr_ok || fr->h.next != IKE_PLD_FRAG)
+			continue;
+		fr->is_frag = true;
+		if (frag_parse(fr->pkt.data, fr->pkt.len, &f, &dg) != IKE_OK) {
+			snprintf(fr->frag_err, sizeof(fr->frag_err), "%s",
+			    dg.msg);
+			continue;
+		}
+		fr->frag_num = f.num;
+		fr->frag_id = f.id;
+		fr->frag_len = fr->pkt.len;
+		/* One set per sender (the two peers of a capture). */
+		for (s = 0; s < nsrc && memcmp(src[s], fr->pkt.src, 4) != 0;
+		    s++)
+			;
+		if (s == nsrc) {
+			if (nsrc == 2) {
+				snprintf(fr->frag_err, sizeof(fr->frag_err),
+				    "a third sender: not collected");
+				continue;
+			}
+			memcpy(src[nsrc++], fr->pkt.src, 4);
+		}
+		if (frag_replaces(&set[s], &f))
+			frag_clear(&set[s]);
+		if ((rc = frag_add(&set[s], &f, (int)k, &dg)) < 0) {
+			snprintf(fr->frag_err, sizeof(fr->frag_err), "%s",
+			    dg.msg);
+			continue;
+		}
+		if (rc != FRAG_COMPLETE)
+			continue;
+		for (j = 0; j < FRAG_MAX; j++)
+			if (set[s].have & (1u << j)) {
+				op->fr[set[s].pkt[j]].frag_whole = (int)k;
+				op->fr[set[s].pkt[j]].frag_of = set[s].last;
+			}
+		if (frag_take(&set[s], &fr->whole) != IKE_OK) {
+			snprintf(fr->frag_err, sizeof(fr->frag_err),
+			    "out of memory");
+			continue;
+		}
+		fr->pkt.data = fr->whole.p;
+		fr->pkt.len = fr->whole.len;
+		fr->hdr_ok = pld_hdr_parse(fr->pkt.data, fr->pkt.len, &fr->h,
+		    NULL) == IKE_OK;
+	}
+	frag_clear(&set[0]);
+	frag_clear(&set[1]);
+}
+
+/* Fragments carry their message's label and [k/n]; see op_reassemble. */
+static void
+op_label_frags(struct op *op)
+{
+	struct op_frame	*fr;
+	char		 base[TR_LABEL_LEN];
+	size_t		 k;
+	int		 pass;
+
+	/* The completing frames last: the others read their label. */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < op->n; k++) {
+			fr = &op->fr[k];
+			if (!fr->is_frag ||
+			    (fr->frag_whole == (int)k) != (pass == 1))
+				continue;
+			if (fr->frag_whole < 0) {
+				snprintf(fr->label, sizeof(fr->label), "FRAG");
+				continue;
+			}
+			snprintf(base, sizeof(base), "%s",
+			    op->fr[fr->frag_whole].label);
+			snprintf(fr->label, sizeof(fr->label), "%.*s[%u/%u]",
+			    (int)(sizeof(fr->label) - 10), base, fr->frag_num,
+			    fr->frag_of);
+		}
+}
+
 /* Read every record; a broken file is an error naming record/offset. */
 static int
 op_load(struct op *op, char *err, size_t errlen)
@@ -702,8 +821,10 @@ op_load(struct op *op, char *err, size_t errlen)
 		    op->path);
 		return IKE_ENOENT;
 	}
+	op_reassemble(op);
 	for (k = 0; k < op->n; k++)
 		op_label(op, k);
+	op_label_frags(op);
 	return IKE_OK;
 }
 
@@ -732,12 +853,38 @@ op_what(const struct op_frame *fr, char *out, size_t len)
 	}
 	switch (fr->pkt.kind) {
 	case CAP_IKE:
+		if (fr->is_frag && fr->frag_err[0] != '\0') {
+			snprintf(out, len, "IKE fragment, not taken: %s",
+			    fr->frag_err);
+			return;
+		}
+		if (fr->is_frag && fr->frag_whole < 0) {
+			snprintf(out, len, "IKE fragment %u (ID 0x%04x), %zu "
+			    "bytes: its message is not complete in the "
+			    "capture", fr->frag_num, fr->frag_id, fr->pkt.len);
+			return;
+		}
+		if (fr->is_frag && fr->whole.len == 0) {
+			snprintf(out, len, "IKE fragment %u of %u (ID 0x%04x), "
+			    "%zu bytes, UDP %u", fr->frag_num, fr->frag_of,
+			    fr->frag_id, fr->pkt.len, fr->pkt.dport);
+			return;
+		}
 		if (!fr->hdr_ok) {
 			snprintf(out, len, "UDP %u, %zu bytes, not an ISAKMP "
 			    "header", fr->pkt.dport, fr->pkt.len);
 			return;
 		}
 		name = ike_exch_name(fr->h.exch);
+		if (fr->whole.len > 0) {
+			snprintf(out, len, "IKE fragment %u of %u (ID "
+			    "0x%04x), %zu bytes, completes %s%s, %zu bytes, "
+			    "UDP %u", fr->frag_num, fr->frag_of, fr->frag_id,
+			    fr->frag_len, name != NULL ? name : "exchange ?",
+			    fr->h.flags & IKE_FLAG_ENC ? " (encrypted)" : "",
+			    fr->pkt.len, fr->pkt.dport);
+			return;
+		}
 		snprintf(out, len, "%s%s, %zu bytes, UDP %u%s",
 		    name != NULL ? name : "exchange ?",
 		    fr->h.flags & IKE_FLAG_ENC ? " (encrypted)" : "",
@@ -1638,6 +1785,9 @@ op_decode(struct op *op)
 			    sa ? sa->blen : 0, sa ? sa->icv_len : 0,
 			    o->dec ? o->plain.p : NULL, o->plain.len, &out);
 		} else {
+			if (fr->whole.len > 0)
+				fprintf(op->f, "  (the whole message, joined "
+				    "from its %u fragments)\n", fr->frag_of);
 			if (o->dec)
 				fprintf(op->f, "  (decrypted with the secrets)\n");
 			(void)pld_dump(fr->pkt.data, fr->pkt.len,
@@ -1655,8 +1805,10 @@ op_free(struct op *op)
 {
 	size_t	k;
 
-	for (k = 0; k < op->n; k++)
+	for (k = 0; k < op->n; k++) {
 		buf_free(&op->fr[k].plain);
+		buf_free(&op->fr[k].whole);
+	}
 	free(op->fr);
 	free(op->bytes);
 	if (op->sec != NULL)

@@ -721,6 +721,76 @@ bad_secrets_and_usage_are_refused(void **state)
 	}
 }
 
+/*
+ * IKE fragments: the fragments of a resend are collected per sender and
+ * the frame that completes the message is decoded and checked as it;
+ * every fragment is labelled MESSAGE[k/n]. Without one of them the
+ * others say that their message is not complete in the capture.
+ */
+static void
+fragmented_resends_are_reassembled(void **state)
+{
+	struct fx	*fx = *state;
+	char		*out, got[256], path[128];
+	uint8_t		*p, *q;
+	size_t		 len, off, rec, k, qlen;
+
+	run(fx, 0, "set both profile libreswan");
+	run(fx, 0, "set r frag-resend 200");
+	run(fx, 0, "rule drop AG2 once");
+	run(fx, 0, "start");
+	run(fx, 0, "run");
+	run(fx, 0, "save pcap %s/frag.pcap --classic", fx->dir);
+	run(fx, 0, "save secrets %s/frag.sec", fx->dir);
+	free(fx_output(fx));
+
+	run(fx, 0, "open %s/frag.pcap --secrets %s/frag.sec", fx->dir,
+	    fx->dir);
+	out = fx_output(fx);
+	labels(out, got, sizeof(got));
+	assert_string_equal(got, "AG1 AG2 AG1b AG2b[1/3] AG2b[2/3] "
+	    "AG2b[3/3] AG3 QM1 QM2 QM3");
+	assert_has(out, "    4    505 ms  r>i  AG2b[1/3] IKE fragment 1 of 3 "
+	    "(ID 0xa883), 200 bytes, UDP 500\n");
+	assert_has(out, "    6    505 ms  r>i  AG2b[3/3] IKE fragment 3 of 3 "
+	    "(ID 0xa883), 124 bytes, completes Aggressive, 416 bytes, UDP "
+	    "500; resend of frame 2\n");
+	assert_has(out, "  (the whole message, joined from its 3 "
+	    "fragments)\n");
+	assert_has(out, "18 checks: 18 passed, 0 failed\n");
+	free(out);
+
+	/* The same capture without record 5 (fragment 2 of 3). */
+	snprintf(path, sizeof(path), "%s/frag.pcap", fx->dir);
+	p = slurp(path, &len);
+	q = malloc(len);
+	assert_non_null(q);
+	memcpy(q, p, 24);
+	qlen = 24;
+	for (off = 24, rec = 1; off + 16 <= len; rec++) {
+		k = 16 + (size_t)(p[off + 8] | p[off + 9] << 8 |
+		    p[off + 10] << 16 | (uint32_t)p[off + 11] << 24);
+		assert_true(off + k <= len);
+		if (rec != 5) {
+			memcpy(q + qlen, p + off, k);
+			qlen += k;
+		}
+		off += k;
+	}
+	spill(fx, "cut.pcap", q, qlen, path, sizeof(path));
+	free(p);
+	free(q);
+	run(fx, 0, "open %s --secrets %s/frag.sec", path, fx->dir);
+	out = fx_output(fx);
+	labels(out, got, sizeof(got));
+	assert_string_equal(got, "AG1 AG2 AG1b FRAG FRAG AG3 QM1 QM2 QM3");
+	assert_has(out, "    4    505 ms  r>i  FRAG    IKE fragment 1 (ID "
+	    "0xa883), 200 bytes: its message is not complete in the "
+	    "capture\n");
+	assert_has(out, "18 checks: 18 passed, 0 failed\n");
+	free(out);
+}
+
 /* `ping` names itself once in its errors. */
 static void
 ping_before_phase_2_is_refused(void **state)
@@ -759,6 +829,7 @@ main(void)
 		T(bad_secrets_and_usage_are_refused),
 		T(every_truncation_and_byte_flip_is_handled),
 		T(ping_before_phase_2_is_refused),
+		T(fragmented_resends_are_reassembled),
 	};
 #undef T
 
