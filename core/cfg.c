@@ -428,14 +428,34 @@ set_ms(uint32_t *dst, const char *what, const char *v, uint64_t min,
     struct ike_diag *dg)
 {
 	uint64_t	ms;
+	char		why[sizeof(((struct ike_diag *)0)->msg)];
 
-	if (sess_parse_duration(v, &ms, dg) != IKE_OK)
-		return IKE_ESYNTAX;
+	if (sess_parse_duration(v, &ms, dg) != IKE_OK) {
+		/* Name the setting, as the other setters do. */
+		snprintf(why, sizeof(why), "%s", dg != NULL ? dg->msg : "");
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX, "%s: %s", what,
+		    why);
+	}
 	if (ms < min)
 		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX,
 		    "%s: at least %llu ms", what, (unsigned long long)min);
 	*dst = (uint32_t)ms;
 	return IKE_OK;
+}
+
+/*
+ * A duration where 0 means "no such limit": WORD (what `config` prints
+ * for 0, e.g. "none") is accepted as 0 too.
+ */
+static int
+set_ms_or(uint32_t *dst, const char *what, const char *word, const char *v,
+    struct ike_diag *dg)
+{
+	if (strcmp(v, word) == 0) {
+		*dst = 0;
+		return IKE_OK;
+	}
+	return set_ms(dst, what, v, 0, dg);
 }
 
 static int
@@ -453,7 +473,7 @@ get_retransmit(const struct peer_cfg *c, char *o, size_t n)
 static int
 set_cap(struct peer_cfg *c, const char *v, struct ike_diag *dg)
 {
-	return set_ms(&c->rtx.cap_ms, "cap", v, 0, dg);
+	return set_ms_or(&c->rtx.cap_ms, "cap", "none", v, dg);
 }
 
 static void
@@ -468,7 +488,7 @@ get_cap(const struct peer_cfg *c, char *o, size_t n)
 static int
 set_limit(struct peer_cfg *c, const char *v, struct ike_diag *dg)
 {
-	return set_ms(&c->rtx.limit_ms, "limit", v, 0, dg);
+	return set_ms_or(&c->rtx.limit_ms, "limit", "none", v, dg);
 }
 
 static void
@@ -483,7 +503,7 @@ get_limit(const struct peer_cfg *c, char *o, size_t n)
 static int
 set_half_open(struct peer_cfg *c, const char *v, struct ike_diag *dg)
 {
-	return set_ms(&c->half_open_ms, "half-open", v, 0, dg);
+	return set_ms_or(&c->half_open_ms, "half-open", "never", v, dg);
 }
 
 static void
@@ -510,13 +530,16 @@ get_revive(const struct peer_cfg *c, char *o, size_t n)
 static int
 set_busy(struct peer_cfg *c, const char *v, struct ike_diag *dg)
 {
-	return set_ms(&c->busy_ms, "busy", v, 0, dg);
+	return set_ms_or(&c->busy_ms, "busy", "never", v, dg);
 }
 
 static void
 get_busy(const struct peer_cfg *c, char *o, size_t n)
 {
-	snprintf(o, n, "%ums", c->busy_ms);
+	if (c->busy_ms == 0)
+		snprintf(o, n, "never");
+	else
+		snprintf(o, n, "%ums", c->busy_ms);
 }
 
 static int
@@ -541,8 +564,11 @@ set_dup_limit(struct peer_cfg *c, const char *v, struct ike_diag *dg)
 {
 	unsigned long	n;
 
-	if (parse_uint("dup-limit", v, 0, 1000, &n, dg) != IKE_OK)
-		return IKE_ESYNTAX;
+	if (strcmp(v, "all") == 0)
+		n = 0;
+	else if (parse_uint("dup-limit", v, 0, 1000, &n, dg) != IKE_OK)
+		return diag_set(dg, IKE_ESYNTAX, SIZE_MAX, "dup-limit: '%s' "
+		    "is not 'all' or a whole number from 1 to 1000", v);
 	c->dup_limit = (unsigned int)n;
 	return IKE_OK;
 }
@@ -551,7 +577,7 @@ static void
 get_dup_limit(const struct peer_cfg *c, char *o, size_t n)
 {
 	if (c->dup_limit == 0)
-		snprintf(o, n, "none");
+		snprintf(o, n, "all");
 	else
 		snprintf(o, n, "%u", c->dup_limit);
 }
@@ -751,8 +777,8 @@ const struct knob sess_knobs[] = {
 	{ "factor", "NUMBER", "backoff factor between waits" },
 	{ "repeat", "N", "extra times the first wait repeats" },
 	{ "tries", "N", "resends before giving up" },
-	{ "cap", "DURATION|0", "longest single wait (0: none)" },
-	{ "limit", "DURATION|0", "give up once waits add up to this" },
+	{ "cap", "DURATION|none", "longest single wait" },
+	{ "limit", "DURATION|none", "give up once waits add up to this" },
 	{ "give-up", "stop|restart", "what the initiator does on give-up" },
 	{ "early-qm", "drop|notify|queue",
 	    "responder: Quick Mode before phase 1 is complete" },
@@ -763,13 +789,13 @@ const struct knob sess_knobs[] = {
 	{ "profile", "rfc|strongswan|libreswan",
 	    "set every knob below to how that implementation behaves" },
 	{ "jitter", "0..100", "percent a wait may be shortened at random" },
-	{ "half-open", "DURATION|0",
+	{ "half-open", "DURATION|never",
 	    "delete an unfinished or failed phase 1 after this" },
 	{ "resend-ag2", "on|off", "responder resends AG2 on its own timer" },
 	{ "dup-resend", "reply|last",
 	    "a duplicate triggers the reply to it, or the last message sent" },
 	{ "qm-dup", "reply|ignore", "responder: answer a duplicate QM1" },
-	{ "dup-limit", "N|0", "duplicates answered per exchange (0: all)" },
+	{ "dup-limit", "N|all", "duplicates answered per exchange" },
 	{ "qm-give-up", "stop|new-qm|restart",
 	    "initiator: what follows a Quick Mode that gets no answer" },
 	{ "auth-fail", "plain|encrypted|invalid-hash",
@@ -781,7 +807,7 @@ const struct knob sess_knobs[] = {
 	    "initiator: answer each copy of a failed AG2 with the notify" },
 	{ "revive", "DURATION",
 	    "delay of the second and later restarts after a deletion" },
-	{ "busy", "DURATION|0",
+	{ "busy", "DURATION|never",
 	    "ignore a copy of a datagram handled less than this ago" },
 	{ "frag-resend", "off|N", "a resent message of N bytes or more "
 	    "goes as IKE fragments of at most N bytes (first sends never)" },

@@ -477,6 +477,62 @@ changed_knob_breaks_strongswan_ladder(void **state)
 	sess_free(s);
 }
 
+/*
+ * Every value `config` prints is one `set` takes back: for each knob
+ * of every profile, the printed value set again gives the same value.
+ * (A saved or copied config must replay.) And the words for "no
+ * limit" read right: dup-limit 0 is "all", not "none".
+ */
+static void
+config_values_are_accepted_by_set(void **state)
+{
+	static const char *const profiles[] = { "rfc", "strongswan",
+	    "libreswan" };
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	char		 v[128], w[128];
+	size_t		 k, j;
+	(void)state;
+
+	for (j = 0; j < 3; j++) {
+		struct sess	*s = sess_new(1);
+
+		assert_int_equal(sess_set(s, 3, "profile", profiles[j], &dg),
+		    IKE_OK);
+		for (k = 0; k < sess_nknobs; k++) {
+			const char *name = sess_knobs[k].name;
+
+			/* id prints its type after the value. */
+			if (strcmp(name, "id") == 0)
+				continue;
+			assert_int_equal(sess_get(s, PEER_I, name, v,
+			    sizeof(v), &dg), IKE_OK);
+			if (sess_set(s, 1, name, v, &dg) != IKE_OK)
+				fail_msg("%s: set %s '%s': %s", profiles[j],
+				    name, v, dg.msg);
+			assert_int_equal(sess_get(s, PEER_I, name, w,
+			    sizeof(w), &dg), IKE_OK);
+			assert_string_equal(v, w);
+		}
+		sess_free(s);
+	}
+	{
+		struct sess	*s = sess_new(1);
+
+		assert_int_equal(sess_get(s, PEER_I, "dup-limit", v,
+		    sizeof(v), &dg), IKE_OK);
+		assert_string_equal(v, "all");
+		assert_int_equal(sess_get(s, PEER_I, "half-open", v,
+		    sizeof(v), &dg), IKE_OK);
+		assert_string_equal(v, "never");
+		assert_int_equal(sess_set(s, 3, "cap", "x", &dg),
+		    IKE_ESYNTAX);
+		assert_string_equal(dg.msg, "cap: 'x' is not a duration (e.g. "
+		    "500ms, 4s, 2m; a bare number is seconds; whole ms up to "
+		    "one day)");
+		sess_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -491,6 +547,7 @@ main(void)
 		cmocka_unit_test(phase1_mismatch_follows_each_daemon),
 		cmocka_unit_test(phase2_mismatch_follows_each_daemon),
 		cmocka_unit_test(changed_knob_breaks_strongswan_ladder),
+		cmocka_unit_test(config_values_are_accepted_by_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
