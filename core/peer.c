@@ -260,6 +260,80 @@ add_client_id(struct pld_wr *w, const char *subnet)
 	return pld_add_id(w, &id);
 }
 
+/*
+ * Does client ID payload R (of QM1) name exactly SUBNET ("a.b.c.d/len")?
+ * Only ID_IPV4_ADDR_SUBNET (and ID_IPV4_ADDR for a /32) can; the text
+ * of what R names goes to GOT.
+ */
+static bool
+client_id_is(const struct pld_ref *r, const char *subnet, char *got,
+    size_t len)
+{
+	struct pld_id	id;
+	uint32_t	addr = 0, mask = 0, a, m;
+	int		bits;
+
+	snprintf(got, len, "an ID it cannot read");
+	if (pld_id_parse(r, &id, NULL) != IKE_OK)
+		return false;
+	if (id.type == IKE_ID_IPV4_ADDR && id.len == 4) {
+		a = be32(id.data);
+		m = 0xffffffffu;
+	} else if (id.type == IKE_ID_IPV4_ADDR_SUBNET && id.len == 8) {
+		a = be32(id.data);
+		m = be32(id.data + 4);
+	} else {
+		snprintf(got, len, "an ID of type %u", id.type);
+		return false;
+	}
+	for (bits = 0; bits < 32 && (m & (0x80000000u >> bits)); bits++)
+		;
+	snprintf(got, len, "%u.%u.%u.%u/%d", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff, bits);
+	(void)parse_ipv4(subnet, &addr, &mask);
+	return id.proto == 0 && id.port == 0 && a == (addr & mask) &&
+	    m == mask;
+}
+
+/*
+ * The client IDs of QM1 (RFC 2409 5.5: IDci then IDcr, both or none)
+ * against this responder's idci and idcr. True when they match or QM1
+ * carries none; otherwise WHY says what differs.
+ */
+static bool
+qm1_ids_ok(const struct peer *p, const struct pld_chain *c, char *why,
+    size_t len)
+{
+	const struct pld_ref	*id[2] = { NULL, NULL };
+	char			 got[48];
+	size_t			 k, n = 0;
+
+	for (k = 0; k < c->n; k++)
+		if (c->p[k].type == IKE_PLD_ID) {
+			if (n < 2)
+				id[n] = &c->p[k];
+			n++;
+		}
+	if (n == 0)
+		return true;
+	if (n != 2) {
+		snprintf(why, len, "QM1 carries %zu ID payloads (0, or 2: "
+		    "IDci and IDcr)", n);
+		return false;
+	}
+	if (!client_id_is(id[0], p->cfg.idci, got, sizeof(got))) {
+		snprintf(why, len, "QM1's IDci is %s, not this responder's "
+		    "idci %s", got, p->cfg.idci);
+		return false;
+	}
+	if (!client_id_is(id[1], p->cfg.idcr, got, sizeof(got))) {
+		snprintf(why, len, "QM1's IDcr is %s, not this responder's "
+		    "idcr %s", got, p->cfg.idcr);
+		return false;
+	}
+	return true;
+}
+
 /* Remember M as the stored message of an exchange, labelled BASE. */
 static int
 store_out(struct stored_msg *m, const struct buf *b, const char *base)
@@ -1426,6 +1500,20 @@ r_recv_qm1(struct sess *s, struct peer *p, int n, const struct buf *m,
 		    spib, sizeof(spib), "no acceptable proposal in QM1");
 		goto out;
 	}
+	/*
+	 * Not measured on the real daemons: every profile answers as the
+	 * RFC model does, with an encrypted INVALID-ID-INFORMATION.
+	 */
+	if (!qm1_ids_ok(p, c, why, sizeof(why))) {
+		uint8_t	spib[4];
+
+		discard(s, p, n, "%s", why);
+		put_spi(spib, tmp.spi_i);
+		send_enc_notify(s, p, IKE_N_INVALID_ID_INFORMATION,
+		    IKE_PROTO_ESP, spib, sizeof(spib), "QM1's client IDs "
+		    "are not this responder's");
+		goto out;
+	}
 	q = qm_new(s, p);
 	*q = tmp;
 	q->inst = 1;
@@ -1720,7 +1808,8 @@ notify_received(struct sess *s, struct peer *p, int n, uint32_t msgid,
 		eng_p1_state(s, p, P1_FAILED, "responder sent %s", name);
 		return;
 	}
-	if (authentic && nt->type == IKE_N_NO_PROPOSAL_CHOSEN &&
+	if (authentic && (nt->type == IKE_N_NO_PROPOSAL_CHOSEN ||
+	    nt->type == IKE_N_INVALID_ID_INFORMATION) &&
 	    nt->spi_size == 4 && nt->spi != NULL && !p->cfg.notify_ignore) {
 		for (k = 0; k < p->nqm; k++) {
 			q = &p->qm[k];

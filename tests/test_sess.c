@@ -1021,6 +1021,59 @@ pld_body_off(const struct pkt *pk, uint8_t type)
  * gives up at 165065 (AG2 sent 6 times); i discards every copy ("SA
  * failed").
  */
+/*
+ * The responder checks QM1's client IDs against its own idci/idcr: a
+ * different IDcr is a discard naming both subnets, an encrypted
+ * INVALID-ID-INFORMATION for the initiator's SPI, and the initiator's
+ * Quick Mode fails on it; phase 1 stays up. Equal IDs pass (the clean
+ * exchange with client IDs completes).
+ */
+static void
+test_client_ids_checked_by_responder(void **state)
+{
+	struct sess		*s = mk(1);
+	const struct tr_event	*e;
+	size_t			 k;
+	(void)state;
+
+	SET(s, "both", "client-ids", "on");
+	start_run(s);
+	S_EQ(s, s->peer[PEER_R].qm[0].st, QM_R_DONE);
+	sess_free(s);
+
+	s = mk(1);
+	SET(s, "both", "client-ids", "on");
+	SET(s, "r", "idcr", "10.9.0.0/24");
+	start_run(s);
+	k = EV_AT(s, TR_DISCARD, 'r', "QM1", 15);
+	S_STREQ(s, s->trace.ev[k].reason, "QM1's IDcr is 10.2.0.0/24, not "
+	    "this responder's idcr 10.9.0.0/24");
+	k = EV_AT(s, TR_NOTIFY, 'r', NULL, 15);
+	e = &s->trace.ev[k];
+	S_EQ(s, e->notify, IKE_N_INVALID_ID_INFORMATION);
+	S_EQ(s, pkt_flags(sess_pkt_c(s, e->pkt)) & IKE_FLAG_ENC,
+	    IKE_FLAG_ENC);
+	k = STATE_AT(s, 'i', "QM_I_SENT1", "FAILED", 20);
+	S_STREQ(s, s->trace.ev[k].reason,
+	    "responder sent INVALID-ID-INFORMATION");
+	S_EQ(s, s->peer[PEER_R].nqm, 0);
+	S_EQ(s, s->peer[PEER_I].p1.st, AM_I_DONE);
+	S_EQ(s, s->peer[PEER_R].p1.st, AM_R_DONE);
+	/* Nothing is resent: the failed Quick Mode keeps no timer. */
+	S_EQ(s, s->now_ms, 20);
+	sess_free(s);
+
+	/* The other side: a different IDci. */
+	s = mk(1);
+	SET(s, "both", "client-ids", "on");
+	SET(s, "i", "idci", "10.1.1.0/24");
+	start_run(s);
+	k = EV_AT(s, TR_DISCARD, 'r', "QM1", 15);
+	S_STREQ(s, s->trace.ev[k].reason, "QM1's IDci is 10.1.1.0/24, not "
+	    "this responder's idci 10.1.0.0/24");
+	sess_free(s);
+}
+
 static void
 test_wrong_psk(void **state)
 {
@@ -1841,6 +1894,7 @@ main(void)
 		cmocka_unit_test(test_lost_qm2_recovered),
 		cmocka_unit_test(test_lost_qm3_recovered_by_qm2_resend),
 		cmocka_unit_test(test_wrong_psk),
+		cmocka_unit_test(test_client_ids_checked_by_responder),
 		cmocka_unit_test(test_phase1_proposal_mismatch),
 		cmocka_unit_test(test_phase2_proposal_mismatch),
 		cmocka_unit_test(test_early_qm_notify),
