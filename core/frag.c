@@ -73,17 +73,12 @@ static int
 frag_fail(struct ike_diag *dg, enum ike_err code, size_t off,
     const char *fmt, ...)
 {
-	char	msg[sizeof(dg->msg)];
 	va_list	ap;
 
-	if (dg == NULL)
-		return code;
 	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)pld_vfail(dg, code, off, "FRAG", IKE_N_PAYLOAD_MALFORMED, fmt,
+	    ap);
 	va_end(ap);
-	diag_set(dg, code, off, "%s", msg);
-	diag_pld(dg, "FRAG");
-	dg->notify = IKE_N_PAYLOAD_MALFORMED;
 	return code;
 }
 

@@ -29,21 +29,30 @@ static int
 fail(struct ike_diag *dg, enum ike_err code, size_t off, const char *pld,
     uint16_t notify, const char *fmt, ...) IKE_PRINTF(6, 7);
 
+int
+pld_vfail(struct ike_diag *dg, enum ike_err code, size_t off,
+    const char *pld, uint16_t notify, const char *fmt, va_list ap)
+{
+	char	 msg[sizeof(dg->msg)];
+
+	if (dg == NULL)
+		return code;
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_set(dg, code, off, "%s", msg);
+	diag_pld(dg, pld);
+	dg->notify = notify;
+	return code;
+}
+
 static int
 fail(struct ike_diag *dg, enum ike_err code, size_t off, const char *pld,
     uint16_t notify, const char *fmt, ...)
 {
-	char	 msg[sizeof(dg->msg)];
 	va_list	 ap;
 
-	if (dg == NULL)
-		return code;
 	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)pld_vfail(dg, code, off, pld, notify, fmt, ap);
 	va_end(ap);
-	diag_set(dg, code, off, "%s", msg);
-	diag_pld(dg, pld);
-	dg->notify = notify;
 	return code;
 }
 

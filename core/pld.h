@@ -8,6 +8,7 @@
 #ifndef IKELAB_CORE_PLD_H
 #define IKELAB_CORE_PLD_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -146,6 +147,14 @@ int	pld_hdr_parse(const uint8_t *msg, size_t len, struct pld_hdr *h,
  */
 int	pld_chain_parse(const uint8_t *p, size_t len, size_t base,
 	    uint8_t first, struct pld_chain *c, struct ike_diag *dg);
+
+/*
+ * Fill DG for a parse error: CODE, offset OFF, payload name PLD, the
+ * notify type a peer would answer with, and the message FMT with AP.
+ * Returns CODE. (Every parser of untrusted bytes reports this way.)
+ */
+int	pld_vfail(struct ike_diag *dg, enum ike_err code, size_t off,
+	    const char *pld, uint16_t notify, const char *fmt, va_list ap);
 
 /* First payload of TYPE in C, or NULL. */
 const struct pld_ref *pld_find(const struct pld_chain *c, uint8_t type);
