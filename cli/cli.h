@@ -43,6 +43,7 @@ struct cli {
 	bool		 quiet;		/* replaying for undo: print nothing */
 	bool		 quit;
 	size_t		 shown;		/* trace events already printed */
+	bool		 trace_off;	/* print no trace (the timeline draws it) */
 	int		 depth;		/* nesting of 'source' */
 	/* Commands that changed the session since the seed (for undo). */
 	char		**log;

@@ -212,7 +212,7 @@ cli_print_new(struct cli *cli)
 
 	if (s == NULL)
 		return;
-	if (cli->shown > s->trace.n)
+	if (cli->shown > s->trace.n || cli->trace_off)
 		cli->shown = s->trace.n;
 	for (; cli->shown < s->trace.n; cli->shown++)
 		put_event(cli->tty, &s->trace.ev[cli->shown]);

@@ -350,9 +350,10 @@ exec_capture(const char *line, struct tl_text *out)
 	}
 	cli->tty = m;
 	cli->out = m;
-	/* cli_print_new clamps this to the trace: nothing printed. */
-	cli->shown = SIZE_MAX;
+	/* The diagram shows the trace: it is not printed as text. */
+	cli->trace_off = true;
 	rc = cli_exec_line(cli, line);
+	cli->trace_off = false;
 	cli->tty = tl.saved_tty;
 	cli->out = tl.saved_out;
 	fclose(m);

@@ -10,7 +10,7 @@ wait_for "ikelab>"
 type_line "lesson start 3"
 # The task is at the end of the lesson's first text: it must be on screen.
 wait_for "Task (your own commands, then 'lesson check'"
-grep -qF "lesson start 3  (lines 8-26 of 26)" "$t/screen" ||
+grep -qF "lesson start 3  (lines 5-23 of 23)" "$t/screen" ||
     fail "the lesson did not open at its last page"
 grep -qF "(above: PgUp/PgDn scroll it; q in the diagram closes it)" \
     "$t/screen" || fail "no hint under the viewer"
