@@ -1337,6 +1337,40 @@ cmd_seed(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * One setting in 'help set': its name, what it does and its values,
+ * cut at blanks so that no line passes 79 columns; further lines are
+ * indented under the text.
+ */
+static void
+put_knob_help(FILE *f, const struct knob *kb)
+{
+	char		 t[320];
+	const char	*p = t;
+	size_t		 len, cut, room = 79 - 17;
+
+	snprintf(t, sizeof(t), "%s (%s)", kb->help, kb->values);
+	fprintf(f, "  %-14s ", kb->name);
+	for (;;) {
+		len = strlen(p);
+		cut = len;
+		if (len > room) {
+			cut = room;
+			while (cut > room / 2 && p[cut] != ' ')
+				cut--;
+			if (p[cut] != ' ')
+				cut = room;
+		}
+		fprintf(f, "%.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return;
+		fprintf(f, "%17s", "");
+	}
+}
+
 static int
 cmd_help(struct cli *cli, int argc, char **argv)
 {
@@ -1374,9 +1408,7 @@ cmd_help(struct cli *cli, int argc, char **argv)
 		fprintf(cli->out, "keys:\n  %-14s %s\n", "horizon",
 		    "how far 'run' may go (session-wide, default 600s)");
 		for (k = 0; k < sess_nknobs; k++)
-			fprintf(cli->out, "  %-14s %s (%s)\n",
-			    sess_knobs[k].name, sess_knobs[k].help,
-			    sess_knobs[k].values);
+			put_knob_help(cli->out, &sess_knobs[k]);
 	}
 	return 0;
 }
@@ -1464,12 +1496,11 @@ const struct cli_cmd cli_cmds[] = {
 	    "@FILE holds the datagram, as raw bytes or as hex text.\n",
 	    { CA_PEER, CA_FILE }, cmd_inject },
 	{ "rule", NULL, 2, 7, CLI_CMD_LOG,
-	    "rule drop|delay|dup|corrupt SEL [DURATION|OFFSET|bit K] "
-	    "[once|nth K|prob P]",
+	    "rule drop|delay|dup|corrupt SEL [ARG] [once|nth K|prob P]",
 	    "arm a fault rule for packets yet to be sent",
 	    "SEL is a label (AG2 matches AG2, AG2b, AG2.2; AG2b only itself)\n"
-	    "or a direction (i>r, r>i). delay needs a DURATION; corrupt takes\n"
-	    "[OFFSET] [bit K]. once = nth 1; nth K acts on the K-th match;\n"
+	    "or a direction (i>r, r>i). ARG: delay needs a DURATION; corrupt\n"
+	    "takes [OFFSET] [bit K]. once = nth 1; nth K acts on the K-th match;\n"
 	    "prob P acts with probability P (from the fault stream).\n"
 	    "Examples: rule drop AG3 once; rule delay r>i 2s; rule corrupt\n"
 	    "QM1 40 bit 3.\n",
@@ -1515,8 +1546,9 @@ const struct cli_cmd cli_cmds[] = {
 	{ "config", NULL, 0, 1, 0, "config [i|r]",
 	    "every setting and its current value", NULL,
 	    { CA_PEER }, cmd_config },
-	{ "save", NULL, 2, 4, 0, SAVE_USAGE,
+	{ "save", NULL, 2, 4, 0, "save KIND FILE [--force] [--classic]",
 	    "write the trace, commands, ladder, capture or keys to FILE",
+	    "KIND is one of:\n"
 	    "  trace      the trace as JSON Lines, one event a line\n"
 	    "  script     the commands since the seed; 'ikelab -f FILE'\n"
 	    "             replays them exactly\n"

@@ -529,10 +529,40 @@ completion_offers_commands_then_arguments(void **state)
 	expect_completions(fx, "lesson next ", "", "");
 }
 
+/* 'help' and 'help CMD' of every command fit in 79 columns. */
+static void
+help_fits_80_columns(void **state)
+{
+	struct fx	*fx = *state;
+	char		 line[64];
+	const char	*o, *nl;
+	size_t		 k;
+
+	for (k = 0; k <= cli_ncmds; k++) {
+		if (k == cli_ncmds)
+			snprintf(line, sizeof(line), "help");
+		else
+			snprintf(line, sizeof(line), "help %s",
+			    cli_cmds[k].name);
+		assert_int_equal(cli_exec_line(&fx->cli, line), 0);
+		o = fx_output(fx);
+		assert_true(strlen(o) > 0);
+		for (; *o != '\0'; o = *nl != '\0' ? nl + 1 : nl) {
+			if ((nl = strchr(o, '\n')) == NULL)
+				nl = o + strlen(o);
+			if (nl - o > 79)
+				fail_msg("'%s': a line of %d columns: %.*s",
+				    line, (int)(nl - o), (int)(nl - o), o);
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(help_fits_80_columns,
+		    fx_setup, fx_teardown),
 		cmocka_unit_test(split_handles_quotes_and_comments),
 		cmocka_unit_test(
 		    split_rejects_unterminated_quote_and_too_many_words),
