@@ -138,6 +138,12 @@ char  **cli_complete(struct cli *cli, const char *line, const char *text,
 /* print.c */
 /* The `log` line of one event, without newline, into OUT. */
 void	cli_fmt_event(const struct tr_event *ev, char *out, size_t len);
+/*
+ * Open PATH for reading if it is a regular file (a FIFO, a device or a
+ * directory is refused without blocking); NULL with the reason in ERR.
+ */
+FILE   *cli_fopen_regular(const char *path, char *err, size_t errlen);
+
 /* Print trace events from cli->shown on, and mark them shown. */
 void	cli_print_new(struct cli *cli);
 /* Print text from packets or files with control bytes as \xNN. */

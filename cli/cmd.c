@@ -4,6 +4,8 @@
  * suggestions and completion; plus the handlers of the commands that
  * change the session (the printing ones call print.c).
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -771,6 +773,44 @@ cmd_corrupt(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Open PATH for reading; only a regular file will do (a directory, a
+ * device or a file under /proc has no size to read by).
+ */
+FILE *
+cli_fopen_regular(const char *path, char *err, size_t errlen)
+{
+	struct stat	 st;
+	FILE		*f;
+	int		 fd;
+
+	/* Non-blocking, so that a FIFO cannot hang the open itself. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		(void)close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is %s", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular "
+		    "file (a device, pipe or /proc file?)");
+		(void)close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		(void)close(fd);
+	}
+	return f;
+}
+
 /* Read @FILE for inject: hex text, or else the raw datagram. */
 static int
 read_inject_file(struct cli *cli, const char *path, struct buf *b)
@@ -781,9 +821,8 @@ read_inject_file(struct cli *cli, const char *path, struct buf *b)
 	size_t	 n, k;
 	bool	 text = true;
 
-	if ((f = fopen(path, "rb")) == NULL)
-		return cli_err(cli, "inject: cannot open '%s': %s", path,
-		    strerror(errno));
+	if ((f = cli_fopen_regular(path, err, sizeof(err))) == NULL)
+		return cli_err(cli, "inject: %s", err);
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0) {
 		if (b->len + n > 2 * PLD_MAX_MSG + 64 ||
 		    buf_add(b, tmp, n) != 0) {
@@ -1223,15 +1262,15 @@ static int
 cmd_source(struct cli *cli, int argc, char **argv)
 {
 	FILE	*f;
+	char	 err[CLI_ERR_LEN - 16];
 	int	 rc;
 
 	(void)argc;
 	if (cli->depth >= CLI_MAX_DEPTH)
 		return cli_err(cli, "source: files nested too deep (at most "
 		    "%d)", CLI_MAX_DEPTH);
-	if ((f = fopen(argv[1], "r")) == NULL)
-		return cli_err(cli, "source: cannot open '%s': %s", argv[1],
-		    strerror(errno));
+	if ((f = cli_fopen_regular(argv[1], err, sizeof(err))) == NULL)
+		return cli_err(cli, "source: %s", err);
 	cli->depth++;
 	rc = cli_run_file(cli, f, argv[1]);
 	cli->depth--;

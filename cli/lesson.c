@@ -739,21 +739,12 @@ int
 lesson_load(const char *path, struct lesson **out, char *err,
     size_t err_len)
 {
-	struct stat	 st;
-	FILE		*f;
-	int		 rc;
+	FILE	*f;
+	int	 rc;
 
 	*out = NULL;
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, err_len, "%.200s: cannot open: %s", path,
-		    strerror(errno));
+	if ((f = cli_fopen_regular(path, err, err_len)) == NULL)
 		return IKE_ENOENT;
-	}
-	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-		fclose(f);
-		snprintf(err, err_len, "%.200s: not a regular file", path);
-		return IKE_ENOENT;
-	}
 	rc = lesson_parse(f, path, out, err, err_len);
 	fclose(f);
 	return rc;

@@ -22,11 +22,13 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cap.h"
 #include "cli.h"
@@ -132,6 +134,8 @@ struct op_frame {
 	uint16_t	 frag_id;
 	size_t		 frag_len;	/* the fragment datagram's size */
 	int		 frag_whole;	/* frame that completes it, -1 */
+	int		 frag_copy;	/* the fragment this repeats, -1 */
+	unsigned int	 frag_copy_no;	/* its frame number */
 	struct buf	 whole;
 	char		 frag_err[120];	/* why it was not taken */
 };
@@ -473,36 +477,6 @@ note(struct op *op, const char *fmt, ...)
  * Reading and labelling the frames.
  */
 
-/*
- * Open PATH for reading; only a regular file will do (a directory, a
- * device or a file under /proc has no size to read by).
- */
-static FILE *
-open_regular(const char *path, char *err, size_t errlen)
-{
-	struct stat	 st;
-	FILE		*f;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", path,
-		    strerror(errno));
-		fclose(f);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is %s", path,
-		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular "
-		    "file (a device, pipe or /proc file?)");
-		fclose(f);
-		return NULL;
-	}
-	return f;
-}
 
 static int
 op_read_file(struct op *op, char *err, size_t errlen)
@@ -510,7 +484,7 @@ op_read_file(struct op *op, char *err, size_t errlen)
 	FILE	*f;
 	long	 n;
 
-	if ((f = open_regular(op->path, err, errlen)) == NULL)
+	if ((f = cli_fopen_regular(op->path, err, errlen)) == NULL)
 		return IKE_ENOENT;
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
@@ -685,13 +659,13 @@ op_reassemble(struct op *op)
 		struct op_frame	*fr = &op->fr[k];
 
 		fr->frag_whole = -1;
+		fr->frag_copy = -1;
 		if (fr->err[0] != '\0' || fr->pkt.kind != CAP_IKE ||
 		    !fr->hdr_ok || fr->h.next != IKE_PLD_FRAG)
 			continue;
 		fr->is_frag = true;
 		if (frag_parse(fr->pkt.data, fr->pkt.len, &f, &dg) != IKE_OK) {
-			snprintf(fr->frag_err, sizeof(fr->frag_err), "%s",
-			    dg.msg);
+			diag_text(&dg, fr->frag_err, sizeof(fr->frag_err));
 			continue;
 		}
 		fr->frag_num = f.num;
@@ -709,11 +683,18 @@ op_reassemble(struct op *op)
 			}
 			memcpy(src[nsrc++], fr->pkt.src, 4);
 		}
+		/* A copy of a fragment of a message already joined. */
+		if ((rc = frag_copy_of(&set[s], &f)) >= 0) {
+			fr->frag_copy = rc;
+			fr->frag_copy_no = op->fr[rc].rec.no;
+			fr->frag_whole = op->fr[rc].frag_whole;
+			fr->frag_of = op->fr[rc].frag_of;
+			continue;
+		}
 		if (frag_replaces(&set[s], &f))
 			frag_clear(&set[s]);
 		if ((rc = frag_add(&set[s], &f, (int)k, &dg)) < 0) {
-			snprintf(fr->frag_err, sizeof(fr->frag_err), "%s",
-			    dg.msg);
+			diag_text(&dg, fr->frag_err, sizeof(fr->frag_err));
 			continue;
 		}
 		if (rc != FRAG_COMPLETE)
@@ -731,7 +712,14 @@ op_reassemble(struct op *op)
 		fr->pkt.data = fr->whole.p;
 		fr->pkt.len = fr->whole.len;
 		fr->hdr_ok = pld_hdr_parse(fr->pkt.data, fr->pkt.len, &fr->h,
-		    NULL) == IKE_OK;
+		    &dg) == IKE_OK;
+		if (!fr->hdr_ok) {
+			char	why[sizeof(fr->frag_err) - 40];
+
+			diag_text(&dg, why, sizeof(why));
+			snprintf(fr->frag_err, sizeof(fr->frag_err), "the "
+			    "joined message has a bad ISAKMP header: %s", why);
+		}
 	}
 	frag_clear(&set[0]);
 	frag_clear(&set[1]);
@@ -854,8 +842,17 @@ op_what(const struct op_frame *fr, char *out, size_t len)
 	switch (fr->pkt.kind) {
 	case CAP_IKE:
 		if (fr->is_frag && fr->frag_err[0] != '\0') {
-			snprintf(out, len, "IKE fragment, not taken: %s",
-			    fr->frag_err);
+			snprintf(out, len, "IKE fragment%s: %s",
+			    fr->whole.len > 0 ? " that completes its message" :
+			    ", not taken", fr->frag_err);
+			return;
+		}
+		if (fr->is_frag && fr->frag_copy >= 0) {
+			snprintf(out, len, "IKE fragment %u of %u (ID 0x%04x), "
+			    "%zu bytes: a copy of frame %u, whose message is "
+			    "joined already", fr->frag_num, fr->frag_of,
+			    fr->frag_id, fr->pkt.len,
+			    fr->frag_copy_no);
 			return;
 		}
 		if (fr->is_frag && fr->frag_whole < 0) {
@@ -1826,7 +1823,7 @@ op_secrets(struct op *op, const char *path, char *err, size_t errlen)
 	long	 n;
 	int	 rc;
 
-	if ((f = open_regular(path, err, errlen)) == NULL)
+	if ((f = cli_fopen_regular(path, err, errlen)) == NULL)
 		return IKE_ENOENT;
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    n > 16 * 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0 ||

@@ -64,6 +64,8 @@ frag_build(const uint8_t *msg, size_t len, size_t max, uint16_t id,
 	return IKE_OK;
 }
 
+#define FRAG_OFF_NUM	(IKE_HDR_LEN + 6)	/* fragment number; flags next */
+
 /* Fill DG for an error in the fragment payload at OFF. */
 static int
 frag_fail(struct ike_diag *dg, enum ike_err code, size_t off,
@@ -162,6 +164,24 @@ highest(const struct frag_set *set)
 	return 0;
 }
 
+/* Forget the message being collected (not the done one). */
+static void
+clear_active(struct frag_set *set)
+{
+	size_t	k;
+
+	for (k = 0; k < FRAG_MAX; k++) {
+		buf_free(&set->part[k]);
+		set->pkt[k] = 0;
+	}
+	set->active = false;
+	memset(set->icookie, 0, sizeof(set->icookie));
+	set->id = 0;
+	set->last = 0;
+	set->have = 0;
+	set->total = 0;
+}
+
 /* Keep fragment F of packet PKT in SET, unless it contradicts it. */
 int
 frag_add(struct frag_set *set, const struct frag *f, int pkt,
@@ -170,27 +190,27 @@ frag_add(struct frag_set *set, const struct frag *f, int pkt,
 	uint32_t	bit;
 
 	if (f->num < 1 || f->num > FRAG_MAX)
-		return diag_set(dg, IKE_EMALFORMED, SIZE_MAX,
+		return frag_fail(dg, IKE_EMALFORMED, FRAG_OFF_NUM,
 		    "fragment number %u; numbers run from 1 to %d", f->num,
 		    FRAG_MAX);
 	bit = 1u << (f->num - 1);
 	if (set->active && (set->have & bit))
-		return diag_set(dg, IKE_ESTATE, SIZE_MAX, "fragment %u of ID "
-		    "%u is already held", f->num, f->id);
+		return frag_fail(dg, IKE_ESTATE, FRAG_OFF_NUM, "fragment %u "
+		    "of ID %u is already held", f->num, f->id);
 	if (set->active && set->last != 0 && f->num > set->last)
-		return diag_set(dg, IKE_EMALFORMED, SIZE_MAX, "fragment %u "
-		    "of ID %u comes after the last one, %u", f->num, f->id,
+		return frag_fail(dg, IKE_EMALFORMED, FRAG_OFF_NUM, "fragment "
+		    "%u of ID %u comes after the last one, %u", f->num, f->id,
 		    set->last);
 	if (set->active && f->last && highest(set) > f->num)
-		return diag_set(dg, IKE_EMALFORMED, SIZE_MAX, "fragment %u "
-		    "of ID %u is marked last, but fragment %u is held",
-		    f->num, f->id, highest(set));
+		return frag_fail(dg, IKE_EMALFORMED, FRAG_OFF_NUM + 1,
+		    "fragment %u of ID %u is marked last, but fragment %u is "
+		    "held", f->num, f->id, highest(set));
 	if ((set->active ? set->total : 0) + f->len > PLD_MAX_MSG)
-		return diag_set(dg, IKE_ELIMIT, SIZE_MAX, "fragment %u of ID "
-		    "%u would make the message longer than %d bytes", f->num,
-		    f->id, PLD_MAX_MSG);
+		return frag_fail(dg, IKE_ELIMIT, IKE_HDR_LEN + 2, "fragment "
+		    "%u of ID %u would make the message longer than %d bytes",
+		    f->num, f->id, PLD_MAX_MSG);
 	if (!set->active) {
-		frag_clear(set);
+		clear_active(set);
 		set->active = true;
 		memcpy(set->icookie, f->icookie, IKE_COOKIE_LEN);
 		set->id = f->id;
@@ -207,27 +227,55 @@ frag_add(struct frag_set *set, const struct frag *f, int pkt,
 	return FRAG_HELD;
 }
 
-/* Join a complete SET into OUT and empty SET. */
+/* Join a complete SET into OUT; SET keeps it as the done message. */
 int
 frag_take(struct frag_set *set, struct buf *out)
 {
+	struct buf	t;
 	unsigned int	k;
 	int		rc = IKE_OK;
 
 	out->len = 0;
 	for (k = 0; k < set->last && rc == IKE_OK; k++)
 		rc = buf_add(out, set->part[k].p, set->part[k].len);
-	frag_clear(set);
+	for (k = 0; k < FRAG_MAX; k++) {
+		t = set->done_part[k];
+		set->done_part[k] = set->part[k];
+		set->part[k] = t;
+		set->done_pkt[k] = set->pkt[k];
+	}
+	set->done = true;
+	memcpy(set->done_icookie, set->icookie, IKE_COOKIE_LEN);
+	set->done_id = set->id;
+	set->done_last = set->last;
+	clear_active(set);
 	return rc;
 }
 
-/* Empty SET and wipe what it held. */
+int
+frag_copy_of(const struct frag_set *set, const struct frag *f)
+{
+	const struct buf	*b;
+
+	if (!set->done || f->num < 1 || f->num > set->done_last ||
+	    f->id != set->done_id ||
+	    memcmp(f->icookie, set->done_icookie, IKE_COOKIE_LEN) != 0)
+		return -1;
+	b = &set->done_part[f->num - 1];
+	if (b->len != f->len || (f->len > 0 && memcmp(b->p, f->data,
+	    f->len) != 0) || f->last != (f->num == set->done_last))
+		return -1;
+	return set->done_pkt[f->num - 1];
+}
+
+/* Empty SET and wipe what it held, the done message too. */
 void
 frag_clear(struct frag_set *set)
 {
 	size_t	k;
 
 	for (k = 0; k < FRAG_MAX; k++)
-		buf_free(&set->part[k]);
+		buf_free(&set->done_part[k]);
+	clear_active(set);
 	crypto_wipe(set, sizeof(*set));
 }

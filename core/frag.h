@@ -57,6 +57,18 @@ struct frag_set {
 	size_t		 total;		/* data bytes held */
 	struct buf	 part[FRAG_MAX];
 	int		 pkt[FRAG_MAX];	/* packet each fragment came in */
+	/*
+	 * The message joined last, kept so that a late copy of one of its
+	 * fragments is known as a copy (frag_copy_of) instead of starting
+	 * a new set. Only equal bytes count: a sender may use the same ID
+	 * for its next message (libreswan always uses 1).
+	 */
+	bool		 done;
+	uint8_t		 done_icookie[IKE_COOKIE_LEN];
+	uint16_t	 done_id;
+	uint8_t		 done_last;
+	struct buf	 done_part[FRAG_MAX];
+	int		 done_pkt[FRAG_MAX];
 };
 
 /* What frag_add did with a fragment. */
@@ -107,16 +119,22 @@ bool	frag_replaces(const struct frag_set *set, const struct frag *f);
 int	frag_add(struct frag_set *set, const struct frag *f, int pkt,
 	    struct ike_diag *dg);
 
+/*
+ * Is F a byte-for-byte copy of a fragment of the message SET joined
+ * last? Then the packet that fragment came in, else -1.
+ */
+int	frag_copy_of(const struct frag_set *set, const struct frag *f);
+
 /* Number of fragments held. */
 size_t	frag_held(const struct frag_set *set);
 
 /*
  * The whole message of a complete SET, joined into OUT (replaced); SET
- * is emptied.
+ * is emptied, but remembers the message for frag_copy_of.
  */
 int	frag_take(struct frag_set *set, struct buf *out);
 
-/* Empty SET, wiping what it held. */
+/* Empty SET, wiping what it held (the remembered message too). */
 void	frag_clear(struct frag_set *set);
 
 #endif /* IKELAB_CORE_FRAG_H */

@@ -181,3 +181,15 @@ ike_notify_name(unsigned int type)
 {
 	return lookup(notify_names, NELEM(notify_names), type);
 }
+
+void
+diag_text(const struct ike_diag *dg, char *out, size_t len)
+{
+	if (dg->off != SIZE_MAX && dg->pld[0] != '\0')
+		snprintf(out, len, "%s payload at offset %zu: %s", dg->pld,
+		    dg->off, dg->msg);
+	else if (dg->off != SIZE_MAX)
+		snprintf(out, len, "offset %zu: %s", dg->off, dg->msg);
+	else
+		snprintf(out, len, "%s", dg->msg);
+}

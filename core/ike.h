@@ -207,6 +207,11 @@ int	diag_set(struct ike_diag *dg, enum ike_err code, size_t off,
 
 /* Name the payload a diagnostic is about (copies at most 11 bytes). */
 void	diag_pld(struct ike_diag *dg, const char *pld);
+/*
+ * DG as one line for a reason: "NONCE payload at offset 56: ...",
+ * "offset 20: ..." without a payload name, or the message alone.
+ */
+void	diag_text(const struct ike_diag *dg, char *out, size_t len);
 
 /* Short name of an error code ("short input", "malformed", ...). */
 const char *ike_err_name(int code);

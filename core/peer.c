@@ -126,19 +126,6 @@ discard(struct sess *s, struct peer *p, int n, const char *fmt, ...)
 	eng_eventf(s, TR_DISCARD, p->name, n, rx_label(s, p, n), "%s", why);
 }
 
-/* Describe a diagnostic for a discard reason: "NONCE at 56: ...". */
-static void
-diag_text(const struct ike_diag *dg, char *out, size_t len)
-{
-	if (dg->off != SIZE_MAX && dg->pld[0] != '\0')
-		snprintf(out, len, "%s payload at offset %zu: %s", dg->pld,
-		    dg->off, dg->msg);
-	else if (dg->off != SIZE_MAX)
-		snprintf(out, len, "offset %zu: %s", dg->off, dg->msg);
-	else
-		snprintf(out, len, "%s", dg->msg);
-}
-
 /* Start a message: header with cookies, exchange, flags and M-ID. */
 static int
 msg_begin(struct pld_wr *w, struct buf *b, const struct p1sa *sa,
@@ -2046,11 +2033,17 @@ recv_frag(struct sess *s, struct peer *p, int n, const struct buf *m,
 		discard(s, p, n, "bad fragment: %s", why);
 		return;
 	}
+	if ((rc = frag_copy_of(&p->frag, &f)) >= 0) {
+		discard(s, p, n, "copy of fragment %u of ID %u (#%d), whose "
+		    "message is reassembled already", f.num, f.id, rc);
+		return;
+	}
 	if (frag_replaces(&p->frag, &f))
 		frag_drop_set(s, p, &f, n);
 	if ((rc = frag_add(&p->frag, &f, n, &dg)) < 0) {
+		diag_text(&dg, why, sizeof(why));
 		discard(s, p, n, "%s%s", rc == IKE_ESTATE ? "duplicate: " :
-		    "bad fragment: ", dg.msg);
+		    "bad fragment: ", why);
 		return;
 	}
 	if (rc == FRAG_HELD)

@@ -226,7 +226,7 @@ parse_counts_columns_not_bytes_and_rejects_nul(void **state)
 {
 	char	text[512];
 	FILE	*f;
-	char	 err[LSN_ERR_LEN];
+	char	 err[LSN_ERR_LEN], fifo[64], want[160];
 	struct lesson *l;
 	static const char nul[] = HEAD "say a\0b\n" TAIL;
 
@@ -245,8 +245,22 @@ parse_counts_columns_not_bytes_and_rejects_nul(void **state)
 	assert_string_equal(err, "t.txt:4: line holds a NUL byte");
 	assert_int_equal(lesson_load("/nonexistent/x.txt", &l, err,
 	    sizeof(err)), IKE_ENOENT);
-	assert_string_equal(err, "/nonexistent/x.txt: cannot open: No such "
+	assert_string_equal(err, "cannot open '/nonexistent/x.txt': No such "
 	    "file or directory");
+	/* A directory, or a FIFO that would block, is refused at once. */
+	assert_int_equal(lesson_load("lessons", &l, err, sizeof(err)),
+	    IKE_ENOENT);
+	assert_string_equal(err, "'lessons' is a directory");
+	snprintf(fifo, sizeof(fifo), "/tmp/ikelab-test-fifo-%ld",
+	    (long)getpid());
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(lesson_load(fifo, &l, err, sizeof(err)),
+	    IKE_ENOENT);
+	snprintf(want, sizeof(want), "'%s' is not a regular file (a device, "
+	    "pipe or /proc file?)", fifo);
+	assert_string_equal(err, want);
+	unlink(fifo);
 }
 
 /* Parse N bytes of P; the result must be a lesson or a t.txt:LINE error. */

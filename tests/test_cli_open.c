@@ -16,6 +16,8 @@
  *
  * Run from the repository root (tests/run.sh does).
  */
+#include <sys/stat.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -661,7 +663,7 @@ static void
 bad_secrets_and_usage_are_refused(void **state)
 {
 	struct fx	*fx = *state;
-	char		 path[128], want[300];
+	char		 path[128], want[300], line[300];
 	static const char bad[] = "# comment\nicookie\t05f90091b3778063\n"
 	    "skeyid\t30c96c7x\n";
 
@@ -698,6 +700,22 @@ bad_secrets_and_usage_are_refused(void **state)
 	run(fx, IKE_ENOENT, "open /dev/null");
 	assert_string_equal(fx->cli.err, "open: '/dev/null' is not a regular "
 	    "file (a device, pipe or /proc file?)");
+	/* A FIFO is refused at once (opening it would block), also by
+	 * inject @FILE and source. */
+	snprintf(path, sizeof(path), "%s/fifo", fx->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	snprintf(want, sizeof(want), "'%s' is not a regular file (a device, "
+	    "pipe or /proc file?)", path);
+	run(fx, IKE_ENOENT, "open %s", path);
+	assert_non_null(strstr(fx->cli.err, want));
+	run(fx, IKE_ENOENT, "open " VEC_PCAP " --secrets %s", path);
+	assert_non_null(strstr(fx->cli.err, want));
+	snprintf(line, sizeof(line), "inject i @%s", path);
+	assert_true(cli_exec_line(&fx->cli, line) < 0);
+	assert_non_null(strstr(fx->cli.err, want));
+	snprintf(line, sizeof(line), "source %s", path);
+	assert_true(cli_exec_line(&fx->cli, line) < 0);
+	assert_non_null(strstr(fx->cli.err, want));
 
 	/* A capture or a script given as the secrets file. */
 	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --secrets " VEC_PCAP);

@@ -548,6 +548,7 @@ test_frag_set_collects_out_of_order(void **state)
 	f = fr(9, 1, false, (const uint8_t *)"XX", 2);
 	assert_int_equal(frag_add(&set, &f, 32, &dg), IKE_ESTATE);
 	assert_string_equal(dg.msg, "fragment 1 of ID 9 is already held");
+	assert_int_equal(dg.off, 34);
 	assert_int_equal(frag_held(&set), 2);
 	f = fr(9, 2, false, (const uint8_t *)"CD", 2);
 	assert_false(frag_replaces(&set, &f));
@@ -559,6 +560,22 @@ test_frag_set_collects_out_of_order(void **state)
 	assert_memory_equal(out.p, "ABCDEF", 6);
 	assert_false(set.active);
 	assert_int_equal(set.have, 0);
+	/* A late copy of a fragment of the joined message is known. */
+	f = fr(9, 3, true, (const uint8_t *)"EF", 2);
+	assert_int_equal(frag_copy_of(&set, &f), 30);
+	f = fr(9, 3, true, (const uint8_t *)"EX", 2);
+	assert_int_equal(frag_copy_of(&set, &f), -1);
+	f = fr(10, 3, true, (const uint8_t *)"EF", 2);
+	assert_int_equal(frag_copy_of(&set, &f), -1);
+	f = fr(9, 3, false, (const uint8_t *)"EF", 2);
+	assert_int_equal(frag_copy_of(&set, &f), -1);
+	/* The same ID with other bytes is a new message (libreswan's 1). */
+	f = fr(9, 1, true, (const uint8_t *)"GH", 2);
+	assert_false(frag_replaces(&set, &f));
+	assert_int_equal(frag_add(&set, &f, 40, &dg), FRAG_COMPLETE);
+	frag_clear(&set);
+	f = fr(9, 1, true, (const uint8_t *)"GH", 2);
+	assert_int_equal(frag_copy_of(&set, &f), -1);
 	buf_free(&out);
 }
 
@@ -578,10 +595,12 @@ test_frag_set_refuses_inconsistent_numbers(void **state)
 	assert_int_equal(frag_add(&set, &f, 2, &dg), IKE_EMALFORMED);
 	assert_string_equal(dg.msg, "fragment 3 of ID 5 comes after the last "
 	    "one, 2");
+	assert_int_equal(dg.off, 34);
 	f = fr(5, 1, true, (const uint8_t *)"y", 1);
 	assert_int_equal(frag_add(&set, &f, 3, &dg), IKE_EMALFORMED);
 	assert_string_equal(dg.msg, "fragment 1 of ID 5 is marked last, but "
 	    "fragment 2 is held");
+	assert_int_equal(dg.off, 35);
 	/* Another ID, or other cookies, start another message. */
 	f = fr(6, 1, false, big, sizeof(big));
 	assert_true(frag_replaces(&set, &f));
@@ -923,11 +942,27 @@ test_duplicated_fragment_is_ignored(void **state)
 	/* #4 fragment 1, #5 its copy, #6 and #7 fragments 2 and 3. */
 	S_EQ(s, PKT(s, 5)->copy_of, 4);
 	k = EV_AT(s, TR_DISCARD, 5, 'i', "AG2b[1/3]", 510);
-	snprintf(want, sizeof(want), "duplicate: fragment 1 of ID %u is "
-	    "already held", frag_id_of(PKT(s, 4)));
+	snprintf(want, sizeof(want), "duplicate: FRAG payload at offset 34: "
+	    "fragment 1 of ID %u is already held", frag_id_of(PKT(s, 4)));
 	S_STREQ(s, s->trace.ev[k].reason, want);
 	EV_AT(s, TR_REASSEMBLE, 7, 'i', "AG2b", 510);
 	S_EQ(s, ev_count(s, TR_REASSEMBLE), 1);
+	sess_free(s);
+
+	/* A copy of the last fragment comes after the message is whole. */
+	s = frag_sess();
+	rule_add(s, RULE_DUP, "AG2b[3/3]", 0, -1);
+	start(s);
+	run_done(s);
+	/* #4, #5, #6 fragments 1 to 3, #7 the copy of #6. */
+	S_EQ(s, PKT(s, 7)->copy_of, 6);
+	EV_AT(s, TR_REASSEMBLE, 6, 'i', "AG2b", 510);
+	k = EV_AT(s, TR_DISCARD, 7, 'i', "AG2b[3/3]", 510);
+	snprintf(want, sizeof(want), "copy of fragment 3 of ID %u (#6), whose "
+	    "message is reassembled already", frag_id_of(PKT(s, 4)));
+	S_STREQ(s, s->trace.ev[k].reason, want);
+	S_EQ(s, ev_count(s, TR_REASSEMBLE), 1);
+	S_EQ(s, s->peer[PEER_R].qm[0].st, QM_R_DONE);
 	sess_free(s);
 }
 
