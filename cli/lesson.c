@@ -996,16 +996,30 @@ lsn_answer_value(const struct sess *s, const struct lsn_answer *a,
 	return false;
 }
 
+/* Does the character at P separate words of an answer (lsn_norm)? */
+static bool
+lsn_is_blank(const char *p, bool words)
+{
+	if (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'')
+		return true;
+	if (!words)
+		return false;
+	if (*p == '-')		/* a minus sign belongs to its number */
+		return !isdigit((unsigned char)p[1]);
+	return strchr("_,()/;", *p) != NULL;
+}
+
 /*
- * Normalise an answer for comparison: lower case; '-', '_', ',', '(',
- * ')', '/' and ';' count as blanks, so that "AUTHENTICATION-FAILED",
- * "authentication_failed" and "N(authentication failed)"'s words read
- * alike; blanks squeezed; the words "a", "an", "the" and "of" left out
- * ("a duplicate of QM2" is "duplicate qm2"); without blanks, quotes and
- * a final period around it.
+ * Normalise an answer for comparison: lower case, blanks squeezed,
+ * without blanks, quotes and a final period around it. With WORDS (a
+ * text answer, not hex digits) also: '_', ',', '(', ')', '/', ';' and
+ * a '-' that is not a minus sign count as blanks, so that
+ * "AUTHENTICATION-FAILED", "authentication_failed" and
+ * "N(authentication failed)" read alike; and the words "a", "an",
+ * "the" and "of" are left out ("a duplicate of QM2" is "duplicate qm2").
  */
 static void
-lsn_norm(const char *in, char *out, size_t len)
+lsn_norm(const char *in, char *out, size_t len, bool words)
 {
 	static const char *const filler[] = { "a", "an", "the", "of" };
 	size_t	o = 0, w, k;
@@ -1014,7 +1028,7 @@ lsn_norm(const char *in, char *out, size_t len)
 	if (len == 0)
 		return;
 	while (*in != '\0' && o + 1 < len) {
-		if (strchr(" \t-_,()/;\"'", *in) != NULL) {
+		if (lsn_is_blank(in, words)) {
 			blank = true;
 			in++;
 			continue;
@@ -1024,11 +1038,10 @@ lsn_norm(const char *in, char *out, size_t len)
 			out[o++] = ' ';
 		blank = false;
 		w = o;
-		while (*in != '\0' && o + 1 < len &&
-		    strchr(" \t-_,()/;\"'", *in) == NULL)
+		while (*in != '\0' && o + 1 < len && !lsn_is_blank(in, words))
 			out[o++] = (char)tolower((unsigned char)*in++);
 		skip = false;
-		for (k = 0; k < sizeof(filler) / sizeof(*filler); k++)
+		for (k = 0; words && k < sizeof(filler) / sizeof(*filler); k++)
 			if (o - w == strlen(filler[k]) &&
 			    strncmp(out + w, filler[k], o - w) == 0)
 				skip = true;
@@ -1081,8 +1094,8 @@ lsn_match_text(const char *want, const char *text, bool hex)
 	size_t		 k, o = 0, n;
 	const char	*p;
 
-	lsn_norm(want, a, sizeof(a));
-	lsn_norm(text, b, sizeof(b));
+	lsn_norm(want, a, sizeof(a), !hex);
+	lsn_norm(text, b, sizeof(b), !hex);
 	if (hex) {
 		p = b;
 		if (p[0] == '0' && p[1] == 'x')

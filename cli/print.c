@@ -603,7 +603,11 @@ cli_print_config(struct cli *cli, int peer)
 			    false);
 		fputc('\n', cli->out);
 	}
-	cli_fmt_dur(cli->horizon_ms, h, sizeof(h));
+	/* As 'set horizon' takes it back: no blank before the unit. */
+	if (cli->horizon_ms % 1000 == 0)
+		snprintf(h, sizeof(h), "%" PRIu64 "s", cli->horizon_ms / 1000);
+	else
+		snprintf(h, sizeof(h), "%" PRIu64 "ms", cli->horizon_ms);
 	fprintf(cli->out, "%-14s %s (session)\n", "horizon", h);
 	fprintf(cli->out, "%-14s %" PRIu64 " (session)\n", "seed", cli->seed);
 }

@@ -140,12 +140,24 @@ sess_parse_duration(const char *v, uint64_t *ms, struct ike_diag *dg)
 {
 	char	*end;
 	double	 x, mul = 1000.0;
+	size_t	 num, frac;
 
-	errno = 0;
-	if (v[0] < '0' || v[0] > '9')
+	/*
+	 * Digits, then at most one '.' with digits after it, then the
+	 * unit: strtod alone would also take "0x10", "1e3" or "inf".
+	 */
+	num = strspn(v, "0123456789");
+	if (num == 0)
 		goto bad;
+	if (v[num] == '.') {
+		frac = strspn(v + num + 1, "0123456789");
+		if (frac == 0)
+			goto bad;
+		num += 1 + frac;
+	}
+	errno = 0;
 	x = strtod(v, &end);
-	if (errno != 0 || end == v)
+	if (errno != 0 || end != v + num)
 		goto bad;
 	if (strcmp(end, "ms") == 0)
 		mul = 1.0;

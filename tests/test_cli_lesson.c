@@ -492,7 +492,7 @@ static void
 answers_are_literal_or_computed_from_the_session(void **state)
 {
 	struct fx	*fx = *state;
-	char		 hr[64];
+	char		 hr[64], spaced[64];
 	const struct p1sa *sa;
 
 	fx_seed_story(fx);
@@ -516,6 +516,9 @@ answers_are_literal_or_computed_from_the_session(void **state)
 	    "duplicate of QM3"));
 	assert_false(accepts(fx, "answer AUTHENTICATION-FAILED\n",
 	    "not authentication failed"));
+	/* A minus sign is not a blank: -15 is not 15. */
+	assert_false(accepts(fx, "answer 15\n", "-15"));
+	assert_false(accepts(fx, "answer = time resend r AG2b\n", "-4005"));
 	assert_true(accepts(fx, "answer 0\n", "0x00000000"));
 	assert_true(accepts(fx, "answer = time resend r AG2b\n", "4005"));
 	assert_true(accepts(fx, "answer = time resend r AG2b\n", "4005 ms"));
@@ -530,10 +533,14 @@ answers_are_literal_or_computed_from_the_session(void **state)
 	assert_true(accepts(fx, "answer = hex r hash_r\n", hr));
 	hr[8] = '\0';
 	assert_true(accepts(fx, "answer = hex r hash_r\n", hr));
+	/* Blanks anywhere in hex, even around one digit ("a" is no word). */
+	snprintf(spaced, sizeof(spaced), "%.6s %c %c", hr, hr[6], hr[7]);
+	assert_true(accepts(fx, "answer = hex r hash_r\n", spaced));
 	hr[7] = '\0';
 	assert_false(accepts(fx, "answer = hex r hash_r\n", hr));
 	assert_true(accepts(fx, "answer = hex i msgid\n", "0xBF1B82A4"));
 	assert_true(accepts(fx, "answer = hex i msgid\n", "bf:1b 82:a4"));
+	assert_true(accepts(fx, "answer = hex i msgid\n", "bf1b82 a 4"));
 	assert_false(accepts(fx, "answer = hex i msgid\n", "bf1b82a5"));
 	assert_false(accepts(fx, "answer = hex i msgid\n", "bf1b82a4ff"));
 }

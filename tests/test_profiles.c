@@ -529,6 +529,17 @@ config_values_are_accepted_by_set(void **state)
 		assert_string_equal(dg.msg, "cap: 'x' is not a duration (e.g. "
 		    "500ms, 4s, 2m; a bare number is seconds; whole ms up to "
 		    "one day)");
+		/* Only digits with one optional fraction, then the unit. */
+		assert_int_equal(sess_set(s, 3, "cap", "0x10", &dg),
+		    IKE_ESYNTAX);
+		assert_int_equal(sess_set(s, 3, "cap", "1e3", &dg),
+		    IKE_ESYNTAX);
+		assert_int_equal(sess_set(s, 3, "cap", "1.", &dg),
+		    IKE_ESYNTAX);
+		assert_int_equal(sess_set(s, 3, "cap", "1.5s", &dg), IKE_OK);
+		assert_int_equal(sess_get(s, PEER_R, "cap", v, sizeof(v),
+		    &dg), IKE_OK);
+		assert_string_equal(v, "1500ms");
 		sess_free(s);
 	}
 }
