@@ -1537,10 +1537,12 @@ const struct cli_cmd cli_cmds[] = {
 	{ "rule", NULL, 2, 7, CLI_CMD_LOG,
 	    "rule drop|delay|dup|corrupt SEL [ARG] [once|nth K|prob P]",
 	    "arm a fault rule for packets yet to be sent",
-	    "SEL is a label (AG2 matches AG2, AG2b, AG2.2; AG2b only itself)\n"
-	    "or a direction (i>r, r>i). ARG: delay needs a DURATION; corrupt\n"
-	    "takes [OFFSET] [bit K]. once = nth 1; nth K acts on the K-th match;\n"
-	    "prob P acts with probability P (from the fault stream).\n"
+	    "SEL is a label (AG2 matches AG2, AG2b, AG2.2 and their IKE\n"
+	    "fragments; AG2b only itself and its fragments; AG2b[2/3] one\n"
+	    "fragment) or a direction (i>r, r>i). ARG: delay needs a\n"
+	    "DURATION; corrupt takes [OFFSET] [bit K]. once = nth 1; nth K\n"
+	    "acts on the K-th match; prob P acts with probability P (from\n"
+	    "the fault stream).\n"
 	    "Examples: rule drop AG3 once; rule delay r>i 2s; rule corrupt\n"
 	    "QM1 40 bit 3.\n",
 	    { CA_RULE_ACT, CA_SEL, CA_NONE }, cmd_rule },

@@ -186,19 +186,26 @@ hexval(int c)
 
 /* Hex S (no blanks) into V; false if it is not even-length hex. */
 static bool
-sec_hex(const char *s, struct sec_val *v)
+sec_hex(const char *s, struct sec_val *v, const char **why)
 {
 	size_t	len = strlen(s), k;
 
-	if (len == 0 || len % 2 != 0 || len / 2 > sizeof(v->p))
-		return false;
-	for (k = 0; k < len; k += 2) {
-		int	a = hexval(s[k]), b = hexval(s[k + 1]);
-
-		if (a < 0 || b < 0)
+	*why = NULL;
+	for (k = 0; k < len; k++)
+		if (hexval(s[k]) < 0) {
+			*why = "is not followed by hex bytes";
 			return false;
-		v->p[k / 2] = (uint8_t)(a << 4 | b);
-	}
+		}
+	if (len == 0)
+		*why = "has no value";
+	else if (len % 2 != 0)
+		*why = "has an odd number of hex digits";
+	else if (len / 2 > sizeof(v->p))
+		*why = "has a value longer than any ikelab reads";
+	if (*why != NULL)
+		return false;
+	for (k = 0; k < len; k += 2)
+		v->p[k / 2] = (uint8_t)(hexval(s[k]) << 4 | hexval(s[k + 1]));
 	v->n = len / 2;
 	return true;
 }
@@ -292,6 +299,7 @@ sec_parse(char *text, struct secrets *sec, const char *name, char *err,
 	struct sec_p1	*p = NULL;
 	struct sec_qm	*q = NULL;
 	char		*line = text, *eol, *tab;
+	const char	*why;
 	unsigned int	 lineno = 0, nvals = 0;
 	bool		 seen_mid0 = false;
 
@@ -312,9 +320,9 @@ sec_parse(char *text, struct secrets *sec, const char *name, char *err,
 		*tab = '\0';
 		label = line;
 		memset(&v, 0, sizeof(v));
-		if (!sec_hex(tab + 1, &v)) {
-			snprintf(err, errlen, "%s line %u: '%s' is not "
-			    "followed by hex bytes", name, lineno, label);
+		if (!sec_hex(tab + 1, &v, &why)) {
+			snprintf(err, errlen, "%s line %u: '%.60s' %s", name,
+			    lineno, label, why);
 			return IKE_ESYNTAX;
 		}
 		v.line = lineno;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frag.h"
 #include "pld.h"
 
 /* Where the text goes; ERR sticks at the first failed append. */
@@ -493,7 +494,11 @@ dump_frag(struct dump *d, const struct pld_ref *r)
 		return;
 	}
 	line(d, r->off + 4, 1, "fragment ID %u", id);
-	line(d, r->off + 6, 1, "number %u", num);
+	if (num < 1 || num > FRAG_MAX)
+		line(d, r->off + 6, 1, "error: fragment number %u; numbers "
+		    "run from 1 to %d", num, FRAG_MAX);
+	else
+		line(d, r->off + 6, 1, "number %u", num);
 	line(d, r->off + 7, 1, "flags 0x%02x%s", flags,
 	    flags & 1 ? " (last)" : "");
 	(void)rd_ptr(&rd, &rest, rd_left(&rd));

@@ -672,6 +672,11 @@ bad_secrets_and_usage_are_refused(void **state)
 	snprintf(want, sizeof(want), "open: %s line 3: 'skeyid' is not "
 	    "followed by hex bytes", path);
 	assert_string_equal(fx->cli.err, want);
+	spill(fx, "odd.sec", "skeyid\tabc\n", 11, path, sizeof(path));
+	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --secrets %s", path);
+	snprintf(want, sizeof(want), "open: %s line 1: 'skeyid' has an odd "
+	    "number of hex digits", path);
+	assert_string_equal(fx->cli.err, want);
 
 	run(fx, IKE_ESYNTAX, "open " VEC_PCAP " --psk x");
 	assert_string_equal(fx->cli.err, "open: --psk needs --secrets F for "

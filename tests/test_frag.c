@@ -511,6 +511,18 @@ test_frag_parse_rejects_bad_payloads(void **state)
 	    "datagram carries only the fragment");
 	parse_fails(p, 30, IKE_ESHORT, 28, "generic header needs 4 bytes, 2 "
 	    "left");
+	/* 'show' says the same of a number out of range. */
+	{
+		struct buf	out = { 0 };
+
+		n = raw_frag(p, 4, 12);
+		p[34] = 0;
+		assert_int_equal(pld_dump(p, n, NULL, 0, &out), 0);
+		assert_int_equal(buf_add(&out, "", 1), 0);
+		assert_non_null(strstr((const char *)out.p, "error: fragment "
+		    "number 0; numbers run from 1 to 16"));
+		buf_free(&out);
+	}
 }
 
 /* A fragment F of ID, number NUM (LAST), over DATA (LEN bytes). */
