@@ -631,7 +631,20 @@ op_label(struct op *op, size_t k)
 		sess_label(fr->label, "AG", fr->msg, x->inst);
 		break;
 	case OPX_QM:
-		fr->msg = x->nmsg < 3 ? x->nmsg + 1 : 3;
+		/*
+		 * By direction: the sender of the first message sends QM1
+		 * and, once QM2 was seen, QM3; the other side QM2. A message
+		 * of QM1's size is a QM1 (a copy that differs, e.g. one
+		 * corrupted on the way): QM3 carries only HASH(3) and is
+		 * always shorter.
+		 */
+		if (memcmp(fr->pkt.src, x->starter, 4) != 0)
+			fr->msg = 2;
+		else if (x->first[2] < 0 || (x->first[1] >= 0 &&
+		    op->fr[x->first[1]].pkt.len == fr->pkt.len))
+			fr->msg = 1;
+		else
+			fr->msg = 3;
 		sess_label(fr->label, "QM", fr->msg, x->inst);
 		break;
 	case OPX_INFO:

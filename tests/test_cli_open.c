@@ -814,6 +814,33 @@ fragmented_resends_are_reassembled(void **state)
 	free(out);
 }
 
+/*
+ * A Quick Mode message is labelled by its direction and size: a copy
+ * of QM1 that was corrupted on the way (not byte-equal, so not a
+ * resend) is still a QM1, not a QM3, and the checks stay right.
+ */
+static void
+corrupted_resend_keeps_its_label(void **state)
+{
+	struct fx	*fx = *state;
+	char		*out, got[256];
+
+	run(fx, 0, "rule drop QM2 once");
+	run(fx, 0, "rule corrupt QM1b 100");
+	run(fx, 0, "start");
+	run(fx, 0, "run");
+	run(fx, 0, "save pcap %s/q.pcap --classic", fx->dir);
+	run(fx, 0, "save secrets %s/q.sec", fx->dir);
+	free(fx_output(fx));
+	run(fx, 0, "open %s/q.pcap --secrets %s/q.sec", fx->dir, fx->dir);
+	out = fx_output(fx);
+	labels(out, got, sizeof(got));
+	assert_string_equal(got, "AG1 AG2 AG3 QM1 QM2 QM1 QM2b QM3");
+	assert_has(out, "  passed  HASH(3) in QM3 (frame 8): ");
+	assert_has(out, "18 checks: 18 passed, 0 failed\n");
+	free(out);
+}
+
 /* `ping` names itself once in its errors. */
 static void
 ping_before_phase_2_is_refused(void **state)
@@ -853,6 +880,7 @@ main(void)
 		T(every_truncation_and_byte_flip_is_handled),
 		T(ping_before_phase_2_is_refused),
 		T(fragmented_resends_are_reassembled),
+		T(corrupted_resend_keeps_its_label),
 	};
 #undef T
 
