@@ -1470,7 +1470,9 @@ check_qm(struct op *op, struct p1ctx *c, int xi)
 		snprintf(what, sizeof(what), "HASH(%d) in %s (frame %u)", m,
 		    fr->label, fr->rec.no);
 		if (!ok[m]) {
-			check_skip(op, "%s: %s", what, why[m]);
+			/* The key does not open it: the hash fails with it. */
+			check_fail(op, "%s: cannot be verified: %s", what,
+			    why[m]);
 			continue;
 		}
 		rest = after_hash(fr, &ch[m], &len);
@@ -1622,7 +1624,7 @@ check_info(struct op *op, struct p1ctx *c, int xi)
 	    fr->rec.no);
 	if (!decrypt_frame(op, f, &c->k, ivs[0], &ch, ivs[1], why,
 	    sizeof(why))) {
-		check_skip(op, "%s: %s", what, why);
+		check_fail(op, "%s: cannot be verified: %s", what, why);
 		check_ivs(op, c->sp, xl, x->msgid, ivs, 2, c->k.blen);
 		return;
 	}

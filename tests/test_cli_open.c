@@ -311,20 +311,21 @@ wrong_psk_fails_every_hash(void **state)
 	assert_has(out, "  FAILED  HASH_I in AG3 (frame 3)\n"
 	    "            expected 912963649a653c048315cb8ad47f90883fb361eb\n"
 	    "            actual   (none: it does not decrypt to payloads");
-	/* What needs the wrong key's output is skipped, not failed. */
-	assert_has(out, "  skipped HASH(1) in QM1 (frame 4): "
-	    "it does not decrypt to payloads");
-	assert_has(out, "  skipped HASH(2) in QM2 (frame 5): it does not");
-	assert_has(out, "  skipped HASH(3) in QM3 (frame 6): it does not");
-	assert_has(out, "  skipped HASH(1) in INFO (frame 9): it does not");
-	assert_has(out, "  skipped HASH(1) in INFO.2 (frame 10): it does not");
+	/* A message the wrong key does not open fails its hash... */
+	assert_has(out, "  FAILED  HASH(1) in QM1 (frame 4): cannot be "
+	    "verified: it does not decrypt to payloads");
+	assert_has(out, "  FAILED  HASH(2) in QM2 (frame 5): cannot be");
+	assert_has(out, "  FAILED  HASH(3) in QM3 (frame 6): cannot be");
+	assert_has(out, "  FAILED  HASH(1) in INFO (frame 9): cannot be");
+	assert_has(out, "  FAILED  HASH(1) in INFO.2 (frame 10): cannot be");
+	/* ...while ESP, whose keys were never derived, is skipped. */
 	assert_has(out, "  skipped ICV of ESP (frame 7) SPI 0x4d536701 seq 1: "
 	    "no keys for this SPI\n");
 	/* No hash passes; IVs do not depend on the key and still do. */
 	assert_null(strstr(out, "  passed  HASH"));
 	assert_has(out, "  passed  QM IV 1 of message ID f5d2076b");
-	assert_has(out, "21 checks: 7 passed, 7 failed, 7 skipped (they need "
-	    "a value that an earlier check did not give)\n");
+	assert_has(out, "21 checks: 7 passed, 12 failed, 2 skipped (they "
+	    "need a value that an earlier check did not give)\n");
 	free(out);
 
 	/* The right key passes everything, SKEYID included. */
