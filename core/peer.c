@@ -652,6 +652,73 @@ p1_choose(const struct pld_sa *sa, const struct p1_prop *c,
 	return -1;
 }
 
+/*
+ * Why the SA of an AG1 offers nothing a peer configured with C accepts:
+ * the first ISAKMP transform's first attribute that differs, named with
+ * its offset (the responder's notify says no more than
+ * NO-PROPOSAL-CHOSEN; the trace says which value).
+ */
+static void
+p1_refusal(const struct pld_sa *sa, const struct p1_prop *c, char *why,
+    size_t len)
+{
+	static const struct {
+		uint16_t	 type;
+		const char	*name;
+	} names[] = {
+		{ IKE_ATTR_ENC, "encryption algorithm" },
+		{ IKE_ATTR_KEYLEN, "key length" },
+		{ IKE_ATTR_HASH, "hash algorithm" },
+		{ IKE_ATTR_AUTH, "authentication method" },
+		{ IKE_ATTR_GROUP, "group" },
+	};
+	const struct pld_prop	*pr = NULL;
+	const struct pld_xform	*xf;
+	const struct pld_attr	*a;
+	struct ike_diag		 dg = IKE_DIAG_INIT;
+	struct p1_prop		 got;
+	uint16_t		 want[5], have[5];
+	size_t			 i, k;
+
+	for (i = 0; i < sa->nprop && pr == NULL; i++)
+		if (sa->prop[i].proto == IKE_PROTO_ISAKMP &&
+		    sa->prop[i].nxf > 0)
+			pr = &sa->prop[i];
+	if (pr == NULL) {
+		snprintf(why, len, "no ISAKMP proposal with a transform");
+		return;
+	}
+	xf = &pr->xf[0];
+	if (pld_p1_from_xform(xf, &got, &dg) != IKE_OK) {
+		diag_text(&dg, why, len);
+		return;
+	}
+	want[0] = c->enc; want[1] = c->keylen; want[2] = c->hash;
+	want[3] = c->auth; want[4] = c->group;
+	have[0] = got.enc; have[1] = got.keylen; have[2] = got.hash;
+	have[3] = got.auth; have[4] = got.group;
+	for (k = 0; k < 5; k++) {
+		if (want[k] == have[k])
+			continue;
+		for (i = 0, a = NULL; i < xf->nattr && a == NULL; i++)
+			if (xf->attr[i].type == names[k].type)
+				a = &xf->attr[i];
+		if (a == NULL)
+			snprintf(why, len, "SA payload at offset %zu: transform "
+			    "%u has no %s (this peer's: %u)", xf->off,
+			    xf->num, names[k].name, want[k]);
+		else
+			snprintf(why, len, "SA payload at offset %zu: transform "
+			    "%u offers %s %u, this peer's is %u%s", a->off,
+			    xf->num, names[k].name, have[k], want[k],
+			    pr->nxf > 1 ? " (and the other transforms "
+			    "differ too)" : "");
+		return;
+	}
+	snprintf(why, len, "SA payload at offset %zu: its transforms differ "
+	    "from this peer's", xf->off);
+}
+
 /* A phase 1 identity must be of a type RFC 2407 4.6.2.1 defines. */
 static int
 check_id(const struct pld_chain *c, struct ike_diag *dg)
@@ -732,7 +799,8 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	memcpy(sa->icookie, h->icookie, IKE_COOKIE_LEN);
 	if (p1_choose(psa, &p->cfg.p1, &sa->chosen) < 0) {
 		rng_nonzero(&s->rng_crypto, sa->rcookie, IKE_COOKIE_LEN);
-		discard(s, p, n, "no acceptable proposal in AG1");
+		p1_refusal(psa, &p->cfg.p1, why, sizeof(why));
+		discard(s, p, n, "no acceptable proposal in AG1: %s", why);
 		eng_p1_state(s, p, P1_FAILED,
 		    "AG1 offers no proposal this responder accepts");
 		send_plain_notify(s, p, IKE_N_NO_PROPOSAL_CHOSEN,

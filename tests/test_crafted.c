@@ -114,30 +114,44 @@ still_completes(struct sess *s)
 	(void)dg;
 }
 
+/* Group 2's prime (RFC 2409 6.2; ikev1-reference.md 7). */
+static const char p2_hex[] =
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF";
+
 /* KE values 0, 1, p-1, p, above p, and of the wrong length. */
 static void
 ag1_with_bad_ke_values_is_refused_naming_the_ke_payload(void **state)
 {
 	struct sess	*s = session_with_dropped_ag1("2");
-	uint8_t		 m[2048], x[2048];
-	size_t		 len, ke, glen = crypto_group_len(2);
-	static const char *const want[] = { "is 0", "is 1", "is p-1",
-	    "p-1 or more", "p-1 or more" };
+	uint8_t		 m[2048], x[2048], prime[128];
+	size_t		 len, ke, k, glen = crypto_group_len(2);
+	static const char *const want[] = { "is 0;", "is 1;", "is p-1;",
+	    "is p-1 or more;", "is p-1 or more;" };
+	unsigned int	 b;
 	int		 v;
 
 	(void)state;
+	assert_int_equal(glen, sizeof(prime));
+	for (k = 0; k < sizeof(prime); k++) {
+		assert_int_equal(sscanf(p2_hex + 2 * k, "%2x", &b), 1);
+		prime[k] = (uint8_t)b;
+	}
 	len = pkt_bytes(s, 1, m, sizeof(m));
 	ke = payload_at(m, len, IKE_PLD_KE);
 	for (v = 0; v < 5; v++) {
 		memcpy(x, m, len);
-		/* Group 2's prime is ff..ff at both ends. */
-		memset(x + ke + 4, v >= 2 ? 0xff : 0, glen);
+		memset(x + ke + 4, 0, glen);
 		if (v == 1)
 			x[ke + 4 + glen - 1] = 1;
+		if (v == 2 || v == 3)
+			memcpy(x + ke + 4, prime, glen);
 		if (v == 2)
 			x[ke + 4 + glen - 1] = 0xfe;	/* p - 1 */
 		if (v == 4)
-			x[ke + 4] = 0xff, x[ke + 4 + glen - 1] = 0xff;
+			memset(x + ke + 4, 0xff, glen);	/* above p */
 		says(inject_and_discard(s, PEER_I, x, len), "KE payload at "
 		    "offset 84");
 		says(s->pkts[s->npkt - 1].note, want[v]);
@@ -149,6 +163,45 @@ ag1_with_bad_ke_values_is_refused_naming_the_ke_payload(void **state)
 	x[27] = (uint8_t)(x[27] - 1);		/* message length - 1 */
 	says(inject_and_discard(s, PEER_I, x, len - 1), "KE payload at "
 	    "offset 84: 127 bytes, group 2 needs 128");
+	still_completes(s);
+	sess_free(s);
+}
+
+/*
+ * Unknown and private DH group numbers (3 is EC2N, 24 is not one of
+ * ikelab's, 0x8001 is private use): the responder names the SA payload,
+ * the attribute's offset and both values.
+ */
+static void
+ag1_with_unknown_group_is_refused_naming_the_attribute(void **state)
+{
+	struct sess	*s = session_with_dropped_ag1("2");
+	uint8_t		 m[2048], x[2048];
+	char		 want[128];
+	size_t		 len, sa, k, at = 0;
+	static const uint16_t groups[] = { 3, 24, 0x8001 };
+
+	(void)state;
+	len = pkt_bytes(s, 1, m, sizeof(m));
+	sa = payload_at(m, len, IKE_PLD_SA);
+	/* The Group Description attribute (TV: 0x8004, value). */
+	for (k = sa; k + 4 <= len && at == 0; k++)
+		if (m[k] == 0x80 && m[k + 1] == 0x04 && m[k + 2] == 0 &&
+		    m[k + 3] == 2)
+			at = k;
+	assert_true(at > sa);
+	for (k = 0; k < sizeof(groups) / sizeof(*groups); k++) {
+		memcpy(x, m, len);
+		/* Cookies of its own: the refusal (a plain NO-PROPOSAL-CHOSEN)
+		 * is then not taken for the real exchange's. */
+		x[0] ^= (uint8_t)(0x55 + k);
+		x[at + 2] = (uint8_t)(groups[k] >> 8);
+		x[at + 3] = (uint8_t)groups[k];
+		snprintf(want, sizeof(want), "no acceptable proposal in AG1: SA "
+		    "payload at offset %zu: transform 1 offers group %u, this "
+		    "peer's is 2", at, groups[k]);
+		says(inject_and_discard(s, PEER_I, x, len), want);
+	}
 	still_completes(s);
 	sess_free(s);
 }
@@ -251,6 +304,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    ag1_with_bad_ke_values_is_refused_naming_the_ke_payload),
+		cmocka_unit_test(
+		    ag1_with_unknown_group_is_refused_naming_the_attribute),
 		cmocka_unit_test(ag1_with_bad_nonce_length_is_refused),
 		cmocka_unit_test(
 		    encrypted_messages_for_unknown_cookies_are_refused),

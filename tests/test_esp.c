@@ -290,6 +290,23 @@ wrong_padding_is_refused_at_its_offset(void **state)
 	assert_string_equal(dg.msg,
 	    "bad padding at offset 69: 0x09, expected 0x02");
 	buf_free(&inner);
+
+	/* A pad length that claims more than the body holds. */
+	n = unhex(aes_sha1_hex, p, sizeof(p));
+	assert_int_equal(crypto_cbc(sa.enc, sa.ekey, sa.elen, p + 8, p + 24,
+	    48, p + 24, false), IKE_OK);
+	p[24 + 46] = 100;
+	assert_int_equal(crypto_cbc(sa.enc, sa.ekey, sa.elen, p + 8, p + 24,
+	    48, p + 24, true), IKE_OK);
+	assert_int_equal(crypto_esp_hmac(sa.auth, sa.akey, sa.alen, &v, 1,
+	    icv, &icv_len), IKE_OK);
+	memcpy(p + 72, icv, 12);
+	assert_int_equal(esp_open(&sa, p, n, &inner, NULL, &dg),
+	    IKE_EMALFORMED);
+	assert_int_equal(dg.off, 70);
+	assert_string_equal(dg.msg, "pad length 100 at offset 70 is longer "
+	    "than the 46 bytes before it");
+	buf_free(&inner);
 }
 
 /* A session of seed 1 with phase 1 and Quick Mode complete. */
