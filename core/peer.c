@@ -659,8 +659,8 @@ p1_choose(const struct pld_sa *sa, const struct p1_prop *c,
  * NO-PROPOSAL-CHOSEN; the trace says which value).
  */
 static void
-p1_refusal(const struct pld_sa *sa, const struct p1_prop *c, char *why,
-    size_t len)
+p1_refusal(const struct pld_sa *sa, size_t sa_off, const struct p1_prop *c,
+    char *why, size_t len)
 {
 	static const struct {
 		uint16_t	 type;
@@ -685,7 +685,8 @@ p1_refusal(const struct pld_sa *sa, const struct p1_prop *c, char *why,
 		    sa->prop[i].nxf > 0)
 			pr = &sa->prop[i];
 	if (pr == NULL) {
-		snprintf(why, len, "no ISAKMP proposal with a transform");
+		snprintf(why, len, "SA payload at offset %zu: no ISAKMP "
+		    "proposal with a transform", sa_off);
 		return;
 	}
 	xf = &pr->xf[0];
@@ -799,7 +800,7 @@ r_recv_ag1(struct sess *s, struct peer *p, int n, const struct buf *m,
 	memcpy(sa->icookie, h->icookie, IKE_COOKIE_LEN);
 	if (p1_choose(psa, &p->cfg.p1, &sa->chosen) < 0) {
 		rng_nonzero(&s->rng_crypto, sa->rcookie, IKE_COOKIE_LEN);
-		p1_refusal(psa, &p->cfg.p1, why, sizeof(why));
+		p1_refusal(psa, sar->off, &p->cfg.p1, why, sizeof(why));
 		discard(s, p, n, "no acceptable proposal in AG1: %s", why);
 		eng_p1_state(s, p, P1_FAILED,
 		    "AG1 offers no proposal this responder accepts");
