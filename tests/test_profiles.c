@@ -378,14 +378,61 @@ wrong_psk_follows_each_daemon(void **state)
 	assert_int_equal(count(s, TR_SEND, 'i', "AG1.2"), 1);
 	assert_int_equal(count(s, TR_RESTART, 'i', ""), 1);
 	sess_free(s);
+
+	/* The whole measured schedule: the responder refuses the plain
+	 * notify, both delete at +60 s, the initiator restarts at once,
+	 * then 60 s + 5 s (revive) later again. */
+	{
+		static const struct want w[] = {
+			{ 0, 'i', TR_SEND, "AG1" },
+			{ 5, 'r', TR_SEND, "AG2" },
+			{ 10, 'i', TR_DISCARD, "AG2" },
+			{ 10, 'i', TR_SEND, "INFO" },
+			{ 15, 'r', TR_DISCARD, "INFO" },
+			{ 60005, 'r', TR_SA_DELETED, "" },
+			{ 60010, 'i', TR_SA_DELETED, "" },
+			{ 60010, 'i', TR_RESTART, "" },
+			{ 60010, 'i', TR_SEND, "AG1.2" },
+			{ 60015, 'r', TR_SEND, "AG2.2" },
+			{ 60020, 'i', TR_DISCARD, "AG2.2" },
+			{ 60020, 'i', TR_SEND, "INFO.2" },
+			{ 60025, 'r', TR_DISCARD, "INFO.2" },
+			{ 120015, 'r', TR_SA_DELETED, "" },
+			{ 120020, 'i', TR_SA_DELETED, "" },
+			{ 125020, 'i', TR_RESTART, "" },
+			{ 125020, 'i', TR_SEND, "AG1.3" },
+		};
+		size_t	k;
+
+		s = sess_new(1);
+		assert_int_equal(sess_set(s, 3, "profile", "libreswan", &dg),
+		    0);
+		assert_int_equal(sess_set(s, 1, "psk", "other", &dg), 0);
+		assert_int_equal(sess_start(s, &dg), 0);
+		(void)sess_run(s, 125020, NULL, NULL);
+		ladder_is(s, w, sizeof(w) / sizeof(w[0]), 125020);
+		for (k = 0; k < s->trace.n; k++)
+			if (s->trace.ev[k].kind == TR_DISCARD &&
+			    s->trace.ev[k].peer == 'r')
+				assert_string_equal(s->trace.ev[k].reason,
+				    "unencrypted Informational "
+				    "(INVALID-HASH-INFORMATION) ignored: it "
+				    "cannot be authenticated (notify ignore)");
+		sess_free(s);
+	}
 }
+
+static void	libreswan_refusals_are(const struct sess *, const char *,
+		    const char *, uint64_t, bool);
 
 /* Phase 1 proposal mismatch (8.4). */
 static void
 phase1_mismatch_follows_each_daemon(void **state)
 {
-	struct ike_diag	 dg = IKE_DIAG_INIT;
-	struct sess	*s;
+	struct ike_diag		 dg = IKE_DIAG_INIT;
+	const struct tr_event	*e;
+	const struct pkt	*pk;
+	struct sess		*s;
 
 	(void)state;
 	/* strongSwan: two frames, the initiator gives up at once. */
@@ -397,6 +444,12 @@ phase1_mismatch_follows_each_daemon(void **state)
 	assert_int_equal(s->npkt, 2);
 	assert_int_equal(s->peer[PEER_I].p1.st, P1_FAILED);
 	assert_int_equal(s->now_ms, 10);
+	/* A plain NO-PROPOSAL-CHOSEN under a random non-zero M-ID. */
+	assert_non_null(e = sent_notify(s, 'r'));
+	assert_int_equal(e->notify, IKE_N_NO_PROPOSAL_CHOSEN);
+	pk = notify_pkt(s, e);
+	assert_int_equal(pk->bytes.p[19] & IKE_FLAG_ENC, 0);
+	assert_int_not_equal(be32(pk->bytes.p + 20), 0);
 	sess_free(s);
 
 	/* libreswan: the notify (M-ID 0) is ignored; AG1 is resent at
@@ -407,6 +460,7 @@ phase1_mismatch_follows_each_daemon(void **state)
 	assert_int_equal(sess_set(s, 2, "group", "2", &dg), 0);
 	assert_int_equal(sess_start(s, &dg), 0);
 	(void)sess_run(s, 128000, NULL, NULL);
+	libreswan_refusals_are(s, "AG1", "AG1.2", 0, false);
 	assert_int_equal(count(s, TR_RESEND, 'i', "AG1b"), 1);
 	assert_int_equal(count(s, TR_RESEND, 'i', "AG1"), 14);
 	assert_int_equal(count(s, TR_SEND, 'r', "INFO"), 16);
@@ -420,8 +474,10 @@ phase1_mismatch_follows_each_daemon(void **state)
 static void
 phase2_mismatch_follows_each_daemon(void **state)
 {
-	struct ike_diag	 dg = IKE_DIAG_INIT;
-	struct sess	*s;
+	struct ike_diag		 dg = IKE_DIAG_INIT;
+	const struct tr_event	*e;
+	const struct pkt	*pk;
+	struct sess		*s;
 
 	(void)state;
 	/* strongSwan: encrypted NO-PROPOSAL-CHOSEN; the initiator drops the
@@ -433,6 +489,15 @@ phase2_mismatch_follows_each_daemon(void **state)
 	(void)sess_run(s, 600000, NULL, NULL);
 	assert_int_equal(sess_qm_cur(&s->peer[PEER_I])->st, QM_FAILED);
 	assert_int_equal(count(s, TR_RESEND, 'i', "QM1"), 0);
+	/* Encrypted, under a message ID of its own. */
+	assert_non_null(e = sent_notify(s, 'r'));
+	assert_int_equal(e->notify, IKE_N_NO_PROPOSAL_CHOSEN);
+	pk = notify_pkt(s, e);
+	assert_int_equal(pk->bytes.p[19] & IKE_FLAG_ENC, IKE_FLAG_ENC);
+	assert_int_not_equal(be32(pk->bytes.p + 20), 0);
+	assert_int_not_equal(be32(pk->bytes.p + 20),
+	    sess_qm_cur(&s->peer[PEER_I])->msgid);
+	assert_int_equal(s->now_ms, 20);
 	assert_int_equal(s->peer[PEER_I].p1.st, AM_I_DONE);
 	assert_int_equal(s->peer[PEER_R].p1.st, AM_R_DONE);
 	sess_free(s);
@@ -444,11 +509,81 @@ phase2_mismatch_follows_each_daemon(void **state)
 	assert_int_equal(sess_set(s, 2, "esp", "3des", &dg), 0);
 	assert_int_equal(sess_start(s, &dg), 0);
 	(void)sess_run(s, 64500, NULL, NULL);
+	libreswan_refusals_are(s, "QM1", "QM1.2", 10, true);
 	assert_int_equal(count(s, TR_RESEND, 'i', "QM1"), 7);
 	assert_int_equal(count(s, TR_SEND, 'r', "INFO"), 9);
 	assert_int_equal(count(s, TR_SEND, 'i', "QM1.2"), 1);
 	assert_int_equal(s->peer[PEER_I].p1.st, AM_I_DONE);
 	sess_free(s);
+}
+
+/*
+ * The measured libreswan schedule of a refused exchange, exactly: the
+ * initiator's message LABEL (AG1 or QM1) leaves at T0 and is resent at
+ * T0 + 0.5, 1, 2, 4, 8, 16 and 32 s; each copy is refused by the
+ * responder 5 ms later with a NO-PROPOSAL-CHOSEN that the initiator
+ * discards (ignores) 5 ms after that; at T0 + 64 s it gives up and
+ * starts again (NEXT: AG1.2 or QM1.2). Every notify has type 14, the
+ * encryption ENC and, when ENC, a message ID of its own.
+ */
+static void
+libreswan_refusals_are(const struct sess *s, const char *label,
+    const char *next, uint64_t t0, bool enc)
+{
+	static const uint64_t	 at[] = { 0, 500, 1000, 2000, 4000, 8000,
+	    16000, 32000 };
+	struct want		 w[3 + 8 * 4 + 3];
+	char			 lab[8][16], info[8][16];
+	const struct tr_event	*e;
+	const struct pkt	*pk;
+	size_t			 k, n = 0;
+
+	/* A Quick Mode comes after a clean phase 1. */
+	if (strcmp(label, "QM1") == 0) {
+		w[n++] = (struct want){ 0, 'i', TR_SEND, "AG1" };
+		w[n++] = (struct want){ 5, 'r', TR_SEND, "AG2" };
+		w[n++] = (struct want){ 10, 'i', TR_SEND, "AG3" };
+	}
+
+	for (k = 0; k < 8; k++) {
+		if (k == 0)
+			snprintf(lab[k], sizeof(lab[k]), "%s", label);
+		else
+			snprintf(lab[k], sizeof(lab[k]), "%s%c", label,
+			    (char)('a' + k));
+		if (k == 0)
+			snprintf(info[k], sizeof(info[k]), "INFO");
+		else
+			snprintf(info[k], sizeof(info[k]), "INFO.%zu", k + 1);
+		w[n++] = (struct want){ t0 + at[k], 'i', k == 0 ? TR_SEND :
+		    TR_RESEND, lab[k] };
+		w[n++] = (struct want){ t0 + at[k] + 5, 'r', TR_DISCARD,
+		    lab[k] };
+		w[n++] = (struct want){ t0 + at[k] + 5, 'r', TR_SEND, info[k] };
+		/* A plain one the initiator discards; an encrypted one it
+		 * reads (a notify event) and ignores. */
+		if (!enc)
+			w[n++] = (struct want){ t0 + at[k] + 10, 'i',
+			    TR_DISCARD, info[k] };
+	}
+	w[n++] = (struct want){ t0 + 64000, 'i', TR_GIVE_UP, label };
+	w[n++] = (struct want){ t0 + 64000, 'i', TR_RESTART, "" };
+	w[n++] = (struct want){ t0 + 64000, 'i', TR_SEND, next };
+	ladder_is(s, w, n, t0 + 64000);
+	for (k = 0; k < s->trace.n; k++) {
+		e = &s->trace.ev[k];
+		if (e->kind != TR_NOTIFY || e->peer != 'r' ||
+		    strncmp(e->reason, "sends ", 6) != 0)
+			continue;
+		assert_int_equal(e->notify, IKE_N_NO_PROPOSAL_CHOSEN);
+		pk = notify_pkt(s, e);
+		assert_int_equal(pk->bytes.p[19] & IKE_FLAG_ENC,
+		    enc ? IKE_FLAG_ENC : 0);
+		if (enc)
+			assert_int_not_equal(be32(pk->bytes.p + 20), 0);
+		else
+			assert_int_equal(be32(pk->bytes.p + 20), 0);
+	}
 }
 
 /* A changed knob changes the ladder (the comparison can fail). */
@@ -467,8 +602,33 @@ changed_knob_breaks_strongswan_ladder(void **state)
 	assert_string_equal(sess_origin(s, PEER_I, "retransmit"),
 	    "strongswan");
 	assert_string_equal(sess_origin(s, PEER_R, "psk"), "");
+	/* With that one knob changed the lost-AG3 ladder is another: the
+	 * duplicate AG2 at 4005 ms now brings AG3b at 4010 ms. */
+	{
+		struct rule	r;
+
+		memset(&r, 0, sizeof(r));
+		r.act = RULE_DROP;
+		r.dir = -1;
+		r.off = -1;
+		r.bit = -1;
+		r.nth = 1;
+		snprintf(r.sel, sizeof(r.sel), "AG3");
+		assert_true(sess_rule_add(s, &r, &dg) > 0);
+	}
+	assert_int_equal(sess_start(s, &dg), IKE_OK);
+	(void)sess_run(s, 600000, NULL, NULL);
+	for (k = 0; k < s->trace.n; k++)
+		if (s->trace.ev[k].kind == TR_RESEND &&
+		    strcmp(s->trace.ev[k].label, "AG3b") == 0) {
+			assert_int_equal(s->trace.ev[k].t_ms, 4010);
+			ag3b = true;
+		}
+	assert_true(ag3b);
 	sess_free(s);
 
+	/* Unchanged, AG3 is never resent (QM1 replaced it). */
+	ag3b = false;
 	s = run_profiles("strongswan", "strongswan", "AG3", 600000);
 	for (k = 0; k < s->trace.n; k++)
 		if (strcmp(s->trace.ev[k].label, "AG3b") == 0)
