@@ -70,7 +70,12 @@ peer_ok(const struct peer *p, char *why, size_t len)
 
 	switch (p->p1.st) {
 	case P1_NONE:
-		return true;	/* never heard of the exchange */
+		/* The responder may never have heard of the exchange; the
+		 * initiator always starts it. */
+		if (p->name == 'r')
+			return true;
+		snprintf(why, len, "the initiator never started");
+		return false;
 	case P1_FAILED:
 	case P1_DELETED:
 		if (p->last[0] != '\0')
@@ -79,9 +84,15 @@ peer_ok(const struct peer *p, char *why, size_t len)
 		return false;
 	case AM_I_DONE:
 	case AM_R_DONE:
-		if (q == NULL || q->st == QM_I_DONE || q->st == QM_R_DONE ||
-		    q->st == QM_FAILED)
+		if (q == NULL || q->st == QM_I_DONE || q->st == QM_R_DONE)
 			return true;
+		if (q->st == QM_FAILED) {
+			if (p->last[0] != '\0')
+				return true;
+			snprintf(why, len, "%c's Quick Mode failed without a "
+			    "reason", p->name);
+			return false;
+		}
 		/* Still trying when the horizon came (e.g. libreswan's new
 		 * Quick Mode every 64 s): its timer is armed. */
 		if (q->tm.armed)
