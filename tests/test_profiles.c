@@ -93,6 +93,23 @@ ladder_is(const struct sess *s, const struct want *w, size_t n,
 	}
 }
 
+/* Arm `rule drop SEL once` in S. */
+static void
+drop_once(struct sess *s, const char *sel)
+{
+	struct ike_diag	 dg = IKE_DIAG_INIT;
+	struct rule	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.act = RULE_DROP;
+	r.dir = -1;
+	r.off = -1;
+	r.bit = -1;
+	r.nth = 1;
+	snprintf(r.sel, sizeof(r.sel), "%s", sel);
+	assert_true(sess_rule_add(s, &r, &dg) > 0);
+}
+
 /* A session with profiles PI/PR, AG3 (or SEL) dropped once, run. */
 static struct sess *
 run_profiles(const char *pi, const char *pr, const char *sel,
@@ -100,21 +117,12 @@ run_profiles(const char *pi, const char *pr, const char *sel,
 {
 	struct ike_diag	 dg = IKE_DIAG_INIT;
 	struct sess	*s = sess_new(1);
-	struct rule	 r;
 
 	assert_non_null(s);
 	assert_int_equal(sess_set(s, 1, "profile", pi, &dg), IKE_OK);
 	assert_int_equal(sess_set(s, 2, "profile", pr, &dg), IKE_OK);
-	if (sel != NULL) {
-		memset(&r, 0, sizeof(r));
-		r.act = RULE_DROP;
-		r.dir = -1;
-		r.off = -1;
-		r.bit = -1;
-		r.nth = 1;
-		snprintf(r.sel, sizeof(r.sel), "%s", sel);
-		assert_true(sess_rule_add(s, &r, &dg) > 0);
-	}
+	if (sel != NULL)
+		drop_once(s, sel);
 	assert_int_equal(sess_start(s, &dg), IKE_OK);
 	(void)sess_run(s, horizon, NULL, NULL);
 	return s;
@@ -604,18 +612,7 @@ changed_knob_breaks_strongswan_ladder(void **state)
 	assert_string_equal(sess_origin(s, PEER_R, "psk"), "");
 	/* With that one knob changed the lost-AG3 ladder is another: the
 	 * duplicate AG2 at 4005 ms now brings AG3b at 4010 ms. */
-	{
-		struct rule	r;
-
-		memset(&r, 0, sizeof(r));
-		r.act = RULE_DROP;
-		r.dir = -1;
-		r.off = -1;
-		r.bit = -1;
-		r.nth = 1;
-		snprintf(r.sel, sizeof(r.sel), "AG3");
-		assert_true(sess_rule_add(s, &r, &dg) > 0);
-	}
+	drop_once(s, "AG3");
 	assert_int_equal(sess_start(s, &dg), IKE_OK);
 	(void)sess_run(s, 600000, NULL, NULL);
 	for (k = 0; k < s->trace.n; k++)
