@@ -283,7 +283,7 @@ cli_ladder(FILE *f, const struct sess *s)
 	const struct pkt	*pk;
 	struct ld_fate		*fa;
 	struct ld_row		 r;
-	char			 time[24], note[512];
+	char			 time[24], note[512], mark[48];
 	uint64_t		 last = UINT64_MAX;
 	size_t			 k;
 
@@ -317,7 +317,12 @@ cli_ladder(FILE *f, const struct sess *s)
 			break;
 		case TR_STATE:
 			row_init(&r, ev->t_ms != last ? time : NULL);
-			draw_mark(&r, ev->peer, ev->to);
+			/* A Quick Mode's FAILED is not its phase 1's. */
+			if (ev->msgid != 0 && strncmp(ev->to, "QM", 2) != 0) {
+				snprintf(mark, sizeof(mark), "QM %s", ev->to);
+				draw_mark(&r, ev->peer, mark);
+			} else
+				draw_mark(&r, ev->peer, ev->to);
 			note[0] = '\0';
 			if (strcmp(ev->to, "FAILED") == 0 ||
 			    strcmp(ev->to, "DELETED") == 0)

@@ -1006,22 +1006,24 @@ lsn_is_blank(const char *p, bool words)
 		return false;
 	if (*p == '-')		/* a minus sign belongs to its number */
 		return !isdigit((unsigned char)p[1]);
-	return strchr("_,()/;", *p) != NULL;
+	return strchr("_,()/;#", *p) != NULL;
 }
 
 /*
  * Normalise an answer for comparison: lower case, blanks squeezed,
  * without blanks, quotes and a final period around it. With WORDS (a
- * text answer, not hex digits) also: '_', ',', '(', ')', '/', ';' and
- * a '-' that is not a minus sign count as blanks, so that
+ * text answer, not hex digits) also: '_', ',', '(', ')', '/', ';', '#'
+ * (of "#7", a packet number as ikelab prints it) and a '-' that is not
+ * a minus sign count as blanks, so that
  * "AUTHENTICATION-FAILED", "authentication_failed" and
  * "N(authentication failed)" read alike; and the words "a", "an",
- * "the" and "of" are left out ("a duplicate of QM2" is "duplicate qm2").
+ * "the", "of" and "at" are left out ("a duplicate of QM2" is
+ * "duplicate qm2", "at 4005 ms" is "4005 ms").
  */
 static void
 lsn_norm(const char *in, char *out, size_t len, bool words)
 {
-	static const char *const filler[] = { "a", "an", "the", "of" };
+	static const char *const filler[] = { "a", "an", "the", "of", "at" };
 	size_t	o = 0, w, k;
 	bool	blank = true, skip;
 
@@ -1075,8 +1077,11 @@ lsn_number(const char *s, uint64_t *v)
 
 	snprintf(t, sizeof(t), "%s", s);
 	n = strlen(t);
+	/* A unit after the number: "4005 ms", "9 times". */
 	if (n > 2 && strcmp(t + n - 2, "ms") == 0)
 		t[n -= 2] = '\0';
+	else if (n > 5 && strcmp(t + n - 5, "times") == 0)
+		t[n -= 5] = '\0';
 	while (n > 0 && t[n - 1] == ' ')
 		t[--n] = '\0';
 	if (cli_parse_ulong(t, 0, ULONG_MAX, &u) != 0)

@@ -869,7 +869,7 @@ op_what(const struct op_frame *fr, char *out, size_t len)
 			return;
 		}
 		if (fr->is_frag && fr->frag_copy >= 0) {
-			snprintf(out, len, "IKE fragment %u of %u (ID 0x%04x), "
+			snprintf(out, len, "IKE fragment %u of %u (ID %u), "
 			    "%zu bytes: a copy of frame %u, whose message is "
 			    "joined already", fr->frag_num, fr->frag_of,
 			    fr->frag_id, fr->pkt.len,
@@ -877,13 +877,13 @@ op_what(const struct op_frame *fr, char *out, size_t len)
 			return;
 		}
 		if (fr->is_frag && fr->frag_whole < 0) {
-			snprintf(out, len, "IKE fragment %u (ID 0x%04x), %zu "
+			snprintf(out, len, "IKE fragment %u (ID %u), %zu "
 			    "bytes: its message is not complete in the "
 			    "capture", fr->frag_num, fr->frag_id, fr->pkt.len);
 			return;
 		}
 		if (fr->is_frag && fr->whole.len == 0) {
-			snprintf(out, len, "IKE fragment %u of %u (ID 0x%04x), "
+			snprintf(out, len, "IKE fragment %u of %u (ID %u), "
 			    "%zu bytes, UDP %u", fr->frag_num, fr->frag_of,
 			    fr->frag_id, fr->pkt.len, fr->pkt.dport);
 			return;
@@ -896,7 +896,7 @@ op_what(const struct op_frame *fr, char *out, size_t len)
 		name = ike_exch_name(fr->h.exch);
 		if (fr->whole.len > 0) {
 			snprintf(out, len, "IKE fragment %u of %u (ID "
-			    "0x%04x), %zu bytes, completes %s%s, %zu bytes, "
+			    "%u), %zu bytes, completes %s%s, %zu bytes, "
 			    "UDP %u", fr->frag_num, fr->frag_of, fr->frag_id,
 			    fr->frag_len, name != NULL ? name : "exchange ?",
 			    fr->h.flags & IKE_FLAG_ENC ? " (encrypted)" : "",

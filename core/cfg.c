@@ -935,8 +935,11 @@ sess_set(struct sess *s, unsigned int mask, const char *key,
 			continue;
 		if ((rc = knob_ops[k].set(&c[p], val, dg)) != IKE_OK)
 			return rc;
-		if (knob_ops[k].set != set_profile)
+		/* The profile itself is marked too, unless it is rfc. */
+		if (knob_ops[k].set != set_profile || strcmp(val, "rfc") != 0)
 			c[p].origin[k] = ORIGIN_SET;
+		else
+			c[p].origin[k] = ORIGIN_DEFAULT;
 	}
 	s->peer[PEER_I].cfg = c[PEER_I];
 	s->peer[PEER_R].cfg = c[PEER_R];

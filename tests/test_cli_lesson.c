@@ -516,6 +516,12 @@ answers_are_literal_or_computed_from_the_session(void **state)
 	    "duplicate of QM3"));
 	assert_false(accepts(fx, "answer AUTHENTICATION-FAILED\n",
 	    "not authentication failed"));
+	/* Packet numbers as ikelab prints them, times with "at" and units. */
+	assert_true(accepts(fx, "answer = pkt resend i QM1b\n", "#7"));
+	assert_true(accepts(fx, "answer = time resend r AG2b\n",
+	    "at 4005 ms"));
+	assert_true(accepts(fx, "answer = count sent r AG2\n", "2 times"));
+	assert_false(accepts(fx, "answer = count sent r AG2\n", "3 times"));
 	/* A minus sign is not a blank: -15 is not 15. */
 	assert_false(accepts(fx, "answer 15\n", "-15"));
 	assert_false(accepts(fx, "answer = time resend r AG2b\n", "-4005"));

@@ -775,9 +775,9 @@ fragmented_resends_are_reassembled(void **state)
 	assert_string_equal(got, "AG1 AG2 AG1b AG2b[1/3] AG2b[2/3] "
 	    "AG2b[3/3] AG3 QM1 QM2 QM3");
 	assert_has(out, "    4    505 ms  r>i  AG2b[1/3] IKE fragment 1 of 3 "
-	    "(ID 0xa883), 200 bytes, UDP 500\n");
+	    "(ID 43139), 200 bytes, UDP 500\n");
 	assert_has(out, "    6    505 ms  r>i  AG2b[3/3] IKE fragment 3 of 3 "
-	    "(ID 0xa883), 124 bytes, completes Aggressive, 416 bytes, UDP "
+	    "(ID 43139), 124 bytes, completes Aggressive, 416 bytes, UDP "
 	    "500; resend of frame 2\n");
 	assert_has(out, "  (the whole message, joined from its 3 "
 	    "fragments)\n");
@@ -809,7 +809,7 @@ fragmented_resends_are_reassembled(void **state)
 	labels(out, got, sizeof(got));
 	assert_string_equal(got, "AG1 AG2 AG1b FRAG FRAG AG3 QM1 QM2 QM3");
 	assert_has(out, "    4    505 ms  r>i  FRAG    IKE fragment 1 (ID "
-	    "0xa883), 200 bytes: its message is not complete in the "
+	    "43139), 200 bytes: its message is not complete in the "
 	    "capture\n");
 	assert_has(out, "18 checks: 18 passed, 0 failed\n");
 	free(out);

@@ -610,6 +610,8 @@ changed_knob_breaks_strongswan_ladder(void **state)
 	assert_string_equal(sess_origin(s, PEER_I, "retransmit"),
 	    "strongswan");
 	assert_string_equal(sess_origin(s, PEER_R, "psk"), "");
+	/* The profile itself is marked as set (rfc, the default, is not). */
+	assert_string_equal(sess_origin(s, PEER_R, "profile"), "set");
 	/* With that one knob changed the lost-AG3 ladder is another: the
 	 * duplicate AG2 at 4005 ms now brings AG3b at 4010 ms. */
 	drop_once(s, "AG3");
