@@ -946,9 +946,7 @@ cmd_rule(struct cli *cli, int argc, char **argv)
 	char		 err[200], *text, *words[CLI_MAX_ARGS];
 	int		 k, i = 3, rc;
 
-	memset(&r, 0, sizeof(r));
-	r.off = -1;
-	r.bit = -1;
+	sess_rule_init(&r, RULE_DROP, "", 0);
 	for (k = 0; k <= RULE_CORRUPT; k++)
 		if (strcmp(argv[1], cli_rule_acts[k]) == 0)
 			break;

@@ -904,6 +904,24 @@ sess_inject(struct sess *s, int from, const uint8_t *p, size_t len,
 	return IKE_OK;
 }
 
+void
+sess_rule_init(struct rule *r, enum rule_act act, const char *sel,
+    unsigned int nth)
+{
+	memset(r, 0, sizeof(*r));
+	r->act = act;
+	r->dir = -1;
+	r->off = -1;
+	r->bit = -1;
+	r->nth = nth;
+	if (strcmp(sel, "i>r") == 0)
+		r->dir = PEER_I;
+	else if (strcmp(sel, "r>i") == 0)
+		r->dir = PEER_R;
+	else
+		snprintf(r->sel, sizeof(r->sel), "%s", sel);
+}
+
 int
 sess_rule_add(struct sess *s, const struct rule *r, struct ike_diag *dg)
 {

@@ -370,6 +370,14 @@ int	sess_inject(struct sess *s, int from, const uint8_t *p, size_t len,
 int	sess_ping(struct sess *s, struct ike_diag *dg);
 
 /* Add a rule (its id is assigned); remove one by id. */
+/*
+ * A rule ACT on SEL (a label such as "AG2" or "AG2b[1/3]", or a
+ * direction, "i>r" or "r>i"), acting on the NTH match (0: on every
+ * match): no offset, bit, probability or delay yet. Fill in the rest,
+ * then sess_rule_add.
+ */
+void	sess_rule_init(struct rule *r, enum rule_act act, const char *sel,
+	    unsigned int nth);
 int	sess_rule_add(struct sess *s, const struct rule *r,
 	    struct ike_diag *dg);
 int	sess_rule_del(struct sess *s, int id, struct ike_diag *dg);

@@ -39,13 +39,7 @@ fz_world(void)
 	if ((world = sess_new(FZ_LESSON_SEED)) == NULL ||
 	    sess_set(world, 3, "group", "1", &dg) != IKE_OK)
 		abort();
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DROP;
-	snprintf(r.sel, sizeof(r.sel), "AG3");
-	r.dir = -1;
-	r.nth = 1;
-	r.off = -1;
-	r.bit = -1;
+	sess_rule_init(&r, RULE_DROP, "AG3", 1);
 	if (sess_rule_add(world, &r, &dg) < 0 ||
 	    sess_start(world, &dg) != IKE_OK)
 		abort();

@@ -240,13 +240,7 @@ scenario(const char *tag, int opts, bool drop_ag3, const char *psk_r)
 	if (psk_r != NULL && sess_set(s, 2, "psk", psk_r, &dg) != IKE_OK)
 		goto fail;
 	if (drop_ag3) {
-		memset(&r, 0, sizeof(r));
-		r.act = RULE_DROP;
-		snprintf(r.sel, sizeof(r.sel), "AG3");
-		r.dir = -1;
-		r.nth = 1;
-		r.off = -1;
-		r.bit = -1;
+		sess_rule_init(&r, RULE_DROP, "AG3", 1);
 		if (sess_rule_add(s, &r, &dg) < 0)
 			goto fail;
 	}

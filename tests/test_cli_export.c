@@ -38,14 +38,9 @@ add_rule(struct sess *s, enum rule_act act, const char *sel, long off,
 	struct ike_diag	dg = IKE_DIAG_INIT;
 	struct rule	r;
 
-	memset(&r, 0, sizeof(r));
-	r.act = act;
-	r.dir = -1;
-	r.nth = 1;
+	sess_rule_init(&r, act, sel, 1);
 	r.off = off;
-	r.bit = -1;
 	r.delay_ms = delay_ms;
-	snprintf(r.sel, sizeof(r.sel), "%s", sel);
 	snprintf(r.text, sizeof(r.text), "%s", text);
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 }

@@ -27,13 +27,7 @@ seed_sess(void)
 	struct rule	 r;
 
 	assert_non_null(s);
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DROP;
-	snprintf(r.sel, sizeof(r.sel), "AG3");
-	r.dir = -1;
-	r.nth = 1;
-	r.off = -1;
-	r.bit = -1;
+	sess_rule_init(&r, RULE_DROP, "AG3", 1);
 	snprintf(r.text, sizeof(r.text), "drop AG3 once");
 	assert_int_equal(sess_rule_add(s, &r, &dg), 1);
 	assert_int_equal(sess_start(s, &dg), 0);
@@ -505,11 +499,7 @@ give_up_is_a_mark_with_its_reason(void **state)
 	bool		 seen = false;
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DROP;
-	r.dir = PEER_I;
-	r.off = -1;
-	r.bit = -1;
+	sess_rule_init(&r, RULE_DROP, "i>r", 0);
 	snprintf(r.text, sizeof(r.text), "drop i>r");
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 	assert_int_equal(sess_set(s, 1, "tries", "1", &dg), 0);

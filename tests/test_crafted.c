@@ -27,13 +27,7 @@ session_with_dropped_ag1(const char *group)
 
 	assert_non_null(s);
 	assert_int_equal(sess_set(s, 3, "group", group, &dg), IKE_OK);
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DROP;
-	r.dir = -1;
-	r.off = -1;
-	r.bit = -1;
-	r.nth = 1;
-	snprintf(r.sel, sizeof(r.sel), "AG1");
+	sess_rule_init(&r, RULE_DROP, "AG1", 1);
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 	assert_int_equal(sess_start(s, &dg), IKE_OK);
 	return s;
@@ -272,13 +266,7 @@ encrypted_body_not_a_block_multiple_is_refused(void **state)
 
 	(void)state;
 	assert_int_equal(sess_set(s, 3, "group", "1", &dg), IKE_OK);
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DROP;
-	r.dir = -1;
-	r.off = -1;
-	r.bit = -1;
-	r.nth = 1;
-	snprintf(r.sel, sizeof(r.sel), "AG3");
+	sess_rule_init(&r, RULE_DROP, "AG3", 1);
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 	assert_int_equal(sess_start(s, &dg), IKE_OK);
 	for (k = 0; k < 3; k++)

@@ -195,11 +195,8 @@ corrupt_rule_offset_past_the_end_changes_nothing_outside(void **state)
 	s = sess_new(20240601u);
 	assert_non_null(s);
 	assert_int_equal(sess_set(s, 3, "group", "1", &dg), IKE_OK);
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_CORRUPT;
-	r.dir = PEER_R;
+	sess_rule_init(&r, RULE_CORRUPT, "r>i", 0);
 	r.off = 400;
-	r.bit = -1;
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 	assert_int_equal(sess_start(s, &dg), IKE_OK);
 	(void)sess_run(s, 600000, NULL, NULL);

@@ -437,13 +437,8 @@ corrupted_esp_packet_is_discarded_with_offset(void **state)
 	int			 n0 = (int)s->npkt;
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_CORRUPT;
-	snprintf(r.sel, sizeof(r.sel), "ESP");
-	r.dir = -1;
-	r.nth = 1;
+	sess_rule_init(&r, RULE_CORRUPT, "ESP", 1);
 	r.off = 30;
-	r.bit = -1;
 	assert_true(sess_rule_add(s, &r, NULL) > 0);
 	assert_int_equal(sess_ping(s, NULL), IKE_OK);
 	assert_int_equal(sess_run(s, 600000, NULL, NULL), RUN_IDLE);
@@ -524,13 +519,7 @@ link_copy_of_a_request_is_a_replay(void **state)
 	int			 n0 = (int)s->npkt;
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DUP;
-	snprintf(r.sel, sizeof(r.sel), "ESP");
-	r.dir = -1;
-	r.nth = 1;
-	r.off = -1;
-	r.bit = -1;
+	sess_rule_init(&r, RULE_DUP, "ESP", 1);
 	assert_true(sess_rule_add(s, &r, NULL) > 0);
 	assert_int_equal(sess_ping(s, NULL), IKE_OK);
 	assert_int_equal(sess_run(s, 600000, NULL, NULL), RUN_IDLE);

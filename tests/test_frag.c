@@ -180,14 +180,9 @@ rule_add(struct sess *s, enum rule_act act, const char *sel,
 	struct rule	r;
 	int		id;
 
-	memset(&r, 0, sizeof(r));
-	r.act = act;
-	r.dir = -1;
+	sess_rule_init(&r, act, sel, nth);
 	r.off = off;
-	r.bit = -1;
-	r.nth = nth;
 	r.delay_ms = 2;
-	snprintf(r.sel, sizeof(r.sel), "%s", sel);
 	if ((id = sess_rule_add(s, &r, &dg)) <= 0)
 		fail_msg("rule_add: %s", dg.msg);
 	return id;
@@ -1061,13 +1056,8 @@ test_reassembled_quick_mode_is_queued_whole(void **state)
 	SET(s, 2, "early-qm", "queue");
 	rule_add(s, RULE_DROP, "AG3", 1, -1);
 	rule_add(s, RULE_DROP, "QM1", 1, -1);
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DELAY;
-	r.dir = -1;
-	r.off = -1;
-	r.bit = -1;
+	sess_rule_init(&r, RULE_DELAY, "AG3b", 0);
 	r.delay_ms = 100;
-	snprintf(r.sel, sizeof(r.sel), "AG3b");
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 	start(s);
 	run_done(s);

@@ -100,13 +100,7 @@ drop_once(struct sess *s, const char *sel)
 	struct ike_diag	 dg = IKE_DIAG_INIT;
 	struct rule	 r;
 
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_DROP;
-	r.dir = -1;
-	r.off = -1;
-	r.bit = -1;
-	r.nth = 1;
-	snprintf(r.sel, sizeof(r.sel), "%s", sel);
+	sess_rule_init(&r, RULE_DROP, sel, 1);
 	assert_true(sess_rule_add(s, &r, &dg) > 0);
 }
 

@@ -321,18 +321,7 @@ rule_mk(enum rule_act act, const char *sel, unsigned int nth)
 {
 	struct rule	r;
 
-	memset(&r, 0, sizeof(r));
-	r.act = act;
-	r.dir = -1;
-	r.off = -1;
-	r.bit = -1;
-	r.nth = nth;
-	if (strcmp(sel, "i>r") == 0)
-		r.dir = PEER_I;
-	else if (strcmp(sel, "r>i") == 0)
-		r.dir = PEER_R;
-	else
-		snprintf(r.sel, sizeof(r.sel), "%s", sel);
+	sess_rule_init(&r, act, sel, nth);
 	return r;
 }
 

@@ -407,13 +407,7 @@ scenario(bool seed)
 
 	assert_non_null(s);
 	if (seed) {
-		memset(&r, 0, sizeof(r));
-		r.act = RULE_DROP;
-		r.dir = -1;
-		r.off = -1;
-		r.bit = -1;
-		r.nth = 1;
-		snprintf(r.sel, sizeof(r.sel), "AG3");
+		sess_rule_init(&r, RULE_DROP, "AG3", 1);
 		assert_true(sess_rule_add(s, &r, NULL) > 0);
 	}
 	return s;
@@ -467,13 +461,8 @@ run_one(bool seed, const char *label, size_t off, const struct sess *ref,
 	uint8_t			 flipped;
 	bool			 bad = false;
 
-	memset(&r, 0, sizeof(r));
-	r.act = RULE_CORRUPT;
-	r.dir = -1;
+	sess_rule_init(&r, RULE_CORRUPT, label, 1);
 	r.off = (long)off;
-	r.bit = -1;
-	r.nth = 1;
-	snprintf(r.sel, sizeof(r.sel), "%s", label);
 	assert_true(sess_rule_add(s, &r, NULL) > 0);
 	assert_int_equal(sess_start(s, NULL), IKE_OK);
 	end = sess_run(s, HORIZON_MS, NULL, NULL);
