@@ -144,6 +144,13 @@ void	cli_fmt_event(const struct tr_event *ev, char *out, size_t len);
  */
 FILE   *cli_fopen_regular(const char *path, char *err, size_t errlen);
 
+/*
+ * Print TEXT (escaped) from column COL on, cut at blanks so that no
+ * line passes column WIDTH; further lines start at COL too. The caller
+ * has put the cursor at COL.
+ */
+void	cli_put_wrapped(FILE *f, const char *text, int col, int width);
+
 /* Print trace events from cli->shown on, and mark them shown. */
 void	cli_print_new(struct cli *cli);
 /* Print text from packets or files with control bytes as \xNN. */

@@ -1374,38 +1374,15 @@ cmd_seed(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/*
- * One setting in 'help set': its name, what it does and its values,
- * cut at blanks so that no line passes 79 columns; further lines are
- * indented under the text.
- */
+/* One setting in 'help set': name, what it does, values, wrapped. */
 static void
 put_knob_help(FILE *f, const struct knob *kb)
 {
-	char		 t[320];
-	const char	*p = t;
-	size_t		 len, cut, room = 79 - 17;
+	char	t[320];
 
 	snprintf(t, sizeof(t), "%s (%s)", kb->help, kb->values);
 	fprintf(f, "  %-14s ", kb->name);
-	for (;;) {
-		len = strlen(p);
-		cut = len;
-		if (len > room) {
-			cut = room;
-			while (cut > room / 2 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				cut = room;
-		}
-		fprintf(f, "%.*s\n", (int)cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			return;
-		fprintf(f, "%17s", "");
-	}
+	cli_put_wrapped(f, t, 17, 79);
 }
 
 static int

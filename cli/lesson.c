@@ -1514,35 +1514,6 @@ lesson_begin(struct cli *cli, const char *name)
 	return lsn_start(cli, name);
 }
 
-/*
- * Print TEXT (escaped) from column COL on, cut at blanks so that no
- * line passes column WIDTH; further lines start at COL too.
- */
-static void
-lsn_put_wrapped(struct cli *cli, const char *text, int col, int width)
-{
-	size_t	room = (size_t)(width - col), len, cut;
-
-	for (;;) {
-		len = strlen(text);
-		cut = len;
-		if (len > room) {
-			cut = room;
-			while (cut > room / 2 && text[cut] != ' ')
-				cut--;
-			if (text[cut] != ' ')
-				cut = room;
-		}
-		cli_put_escaped(cli->out, text, cut, false);
-		fputc('\n', cli->out);
-		text += cut;
-		while (*text == ' ')
-			text++;
-		if (*text == '\0')
-			return;
-		fprintf(cli->out, "%*s", col, "");
-	}
-}
 
 /* `lesson list`. */
 static int
@@ -1583,7 +1554,7 @@ lsn_list(struct cli *cli)
 			snprintf(line + strlen(line), sizeof(line) -
 			    strlen(line), "  [%s%u/%u]", done >= total ?
 			    "done " : "", done, total);
-		lsn_put_wrapped(cli, line, 26, 79);
+		cli_put_wrapped(cli->out, line, 26, 79);
 		lesson_free(l);
 	}
 	lsn_free_list(v, n);

@@ -632,3 +632,29 @@ cli_print_rules(struct cli *cli)
 		    (int)(40 - strlen(r->text)) : 0, "", r->matched, r->fired);
 	}
 }
+
+void
+cli_put_wrapped(FILE *f, const char *text, int col, int width)
+{
+	size_t	room = (size_t)(width - col), len, cut;
+
+	for (;;) {
+		len = strlen(text);
+		cut = len;
+		if (len > room) {
+			cut = room;
+			while (cut > room / 2 && text[cut] != ' ')
+				cut--;
+			if (text[cut] != ' ')
+				cut = room;
+		}
+		cli_put_escaped(f, text, cut, false);
+		fputc('\n', f);
+		text += cut;
+		while (*text == ' ')
+			text++;
+		if (*text == '\0')
+			return;
+		fprintf(f, "%*s", col, "");
+	}
+}
