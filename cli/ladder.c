@@ -317,12 +317,8 @@ cli_ladder(FILE *f, const struct sess *s)
 			break;
 		case TR_STATE:
 			row_init(&r, ev->t_ms != last ? time : NULL);
-			/* A Quick Mode's FAILED is not its phase 1's. */
-			if (ev->msgid != 0 && strncmp(ev->to, "QM", 2) != 0) {
-				snprintf(mark, sizeof(mark), "QM %s", ev->to);
-				draw_mark(&r, ev->peer, mark);
-			} else
-				draw_mark(&r, ev->peer, ev->to);
+			draw_mark(&r, ev->peer, trace_state_mark(ev, mark,
+			    sizeof(mark)));
 			note[0] = '\0';
 			if (strcmp(ev->to, "FAILED") == 0 ||
 			    strcmp(ev->to, "DELETED") == 0)

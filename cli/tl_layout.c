@@ -506,14 +506,12 @@ lay_row(const struct tl_index *ix, const struct sess *s,
 	switch (ev->kind) {
 	case TR_STATE:
 		r->kind = TL_ROW_STATE;
-		/* A Quick Mode's FAILED is not its phase 1's (as the ladder). */
-		if (ev->msgid != 0 && strncmp(ev->to, "QM", 2) != 0) {
+		{
 			char	mark[48];
 
-			snprintf(mark, sizeof(mark), "QM %s", ev->to);
-			lay_mark(g, ev, r, mark);
-		} else
-			lay_mark(g, ev, r, ev->to);
+			lay_mark(g, ev, r, trace_state_mark(ev, mark,
+			    sizeof(mark)));
+		}
 		if (strcmp(ev->to, "FAILED") == 0) {
 			r->style = TL_ST_FAIL;
 			snprintf(r->note, sizeof(r->note), "%s", ev->reason);

@@ -1,6 +1,7 @@
 /*
  * trace.c: the append-only event record.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,14 @@ trace_kind_name(enum tr_kind kind)
 	if ((unsigned int)kind >= TR_NKINDS)
 		return "unknown";
 	return kind_names[kind];
+}
+
+const char *
+trace_state_mark(const struct tr_event *ev, char *out, size_t len)
+{
+	if (ev->msgid != 0 && strncmp(ev->to, "QM", 2) != 0)
+		snprintf(out, len, "QM %s", ev->to);
+	else
+		snprintf(out, len, "%s", ev->to);
+	return out;
 }

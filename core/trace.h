@@ -80,4 +80,12 @@ void	trace_free(struct trace *t);
 /* JSON name of KIND ("send", "timer_armed", ...). */
 const char *trace_kind_name(enum tr_kind kind);
 
+/*
+ * The name a state event EV is drawn with on a lifeline (the ladder and
+ * the timeline): its state, with "QM " before a Quick Mode's FAILED or
+ * DELETED so that it is not read as phase 1's. Returns OUT.
+ */
+const char *trace_state_mark(const struct tr_event *ev, char *out,
+	    size_t len);
+
 #endif /* IKELAB_CORE_TRACE_H */
