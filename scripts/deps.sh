@@ -4,7 +4,7 @@
 #   scripts/deps.sh check   also the tools the tests use
 set -u
 
-build_pkgs="gcc make pkg-config libssl-dev libreadline-dev libncurses-dev libpcap-dev"
+build_pkgs="gcc make pkg-config libssl-dev libreadline-dev libncurses-dev"
 check_pkgs="libcmocka-dev tmux tshark ike-scan valgrind clang libclang-rt-14-dev"
 
 want=$build_pkgs
