@@ -789,6 +789,13 @@ tl_peer_lines(const struct sess *s, const struct tl_index *ix, int p,
 	/* Lines the rest needs: cookies, two per Quick Mode, the queue. */
 	need = 1 + 2 * pe->nqm + (pe->queued.len > 0);
 	room = max > n + need ? max - n - need : 1;
+	/*
+	 * With one line for it and too little width, the reason matters
+	 * more than the state the peer came from (80x24).
+	 */
+	if (ev != NULL && room == 1 && strlen(last) > (size_t)width)
+		snprintf(last, sizeof(last), "last: %s: %s", ev->to,
+		    ev->reason);
 	if (n < max)
 		wrap(last, width, lines, &n, room < max - n ? room : max - n);
 	if (n < max) {

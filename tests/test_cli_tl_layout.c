@@ -422,8 +422,9 @@ peer_panels_show_state_reason_cookies_and_spis(void **state)
 	/* 80x24: a title and four lines, the transition on one. */
 	assert_int_equal(tl_peer_lines(s, &ix, PEER_R, 39, l, 5), 5);
 	assert_string_equal(l[0], "r responder: AM_R_DONE");
-	/* The rest does not fit in 39 columns: it ends in "...". */
-	assert_string_equal(l[1], "last: QM_R_SENT2 > QM_R_DONE:...");
+	/* One line of 39 columns: the reason, not the state it came from,
+	 * and what does not fit ends in "...". */
+	assert_string_equal(l[1], "last: QM_R_DONE: HASH(3) verified in...");
 	assert_string_equal(l[2], "cky dcb342a1be59ad6b 446953efa736505e");
 	assert_string_equal(l[3], "QM 1  msgid 15e284c3  QM_R_DONE");
 	assert_string_equal(l[4], "  spi i f8fc44d9  r 3190f61d");
