@@ -1671,6 +1671,13 @@ cli_cmd_suggest(const char *name)
 			best = &cli_cmds[k];
 		}
 	}
+	/* Else the one command NAME begins ("q" for quit), if only one. */
+	for (k = 0, d = 0; best == NULL && k < cli_ncmds; k++)
+		if (strncmp(cli_cmds[k].name, name, strlen(name)) == 0)
+			d++;
+	for (k = 0; best == NULL && d == 1 && k < cli_ncmds; k++)
+		if (strncmp(cli_cmds[k].name, name, strlen(name)) == 0)
+			best = &cli_cmds[k];
 	return best;
 }
 

@@ -216,6 +216,12 @@ unknown_command_suggests_close_match(void **state)
 	    "unknown command 'frobnicate' (try 'help')");
 	assert_int_equal(cli_exec_line(&fx->cli, "foo"), IKE_ESYNTAX);
 	assert_string_equal(fx->cli.err, "unknown command 'foo' (try 'help')");
+	/* The start of one command only (q after leaving the timeline). */
+	assert_int_equal(cli_exec_line(&fx->cli, "q"), IKE_ESYNTAX);
+	assert_string_equal(fx->cli.err,
+	    "unknown command 'q' (try 'help'); did you mean 'quit'?");
+	assert_int_equal(cli_exec_line(&fx->cli, "sta"), IKE_ESYNTAX);
+	assert_string_equal(fx->cli.err, "unknown command 'sta' (try 'help')");
 }
 
 static void
